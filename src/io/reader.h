@@ -1,0 +1,35 @@
+/* reader.h - byte streams that formats read from.
+ *
+ * A format never knows where bytes come from: it pulls from an af_reader.
+ * Files today; compression layers, archive members and object stores stack
+ * the same interface on top of each other.
+ */
+#ifndef AF_READER_H
+#define AF_READER_H
+
+#include "core/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct af_reader af_reader;
+struct af_reader {
+    /* Reads up to n bytes; returns the count, 0 at end, or a negative AF_E* code. */
+    ssize_t (*read)(af_reader *r, void *buf, size_t n, af_error *err);
+    void (*close)(af_reader *r);
+    const char *name;   /* for messages: the path or URL without secrets */
+    int64_t size;       /* total bytes if known, else -1 */
+    int64_t offset;     /* bytes delivered so far */
+    void *priv;
+};
+
+/* Opens a local file ("-" is standard input). */
+int af_reader_open_file(const char *path, af_reader **out, af_error *err);
+/* A reader over a memory buffer (not copied; must outlive the reader). */
+int af_reader_open_memory(const void *data, size_t len, const char *name, af_reader **out,
+                          af_error *err);
+ssize_t af_reader_read(af_reader *r, void *buf, size_t n, af_error *err);
+void af_reader_close(af_reader *r);
+
+#endif
