@@ -48,8 +48,8 @@ struct af_array {
 };
 
 typedef struct af_batch_limits {
-    int64_t max_rows;  /* default 65536 */
-    size_t max_bytes;  /* default 16 MiB of buffers */
+    int64_t max_rows; /* default 65536 */
+    size_t max_bytes; /* default 16 MiB of buffers */
 } af_batch_limits;
 
 extern const af_batch_limits AF_BATCH_DEFAULT_LIMITS;
@@ -80,7 +80,8 @@ int af_batch_seal(af_batch *b, af_error *err);
  * mismatch returns AF_EINTERNAL. */
 int af_array_append_null(af_array *a);
 int af_array_append_bool(af_array *a, bool v);
-int af_array_append_int(af_array *a, int64_t v); /* int8..int64, date, time, timestamp; range-checked */
+int af_array_append_int(af_array *a,
+                        int64_t v); /* int8..int64, date, time, timestamp; range-checked */
 int af_array_append_double(af_array *a, double v); /* float32/64 */
 int af_array_append_decimal(af_array *a, af_int128 unscaled);
 int af_array_append_bytes(af_array *a, const void *p, size_t n); /* string/json/binary/uuid(16) */
@@ -88,6 +89,10 @@ int af_array_append_bytes(af_array *a, const void *p, size_t n); /* string/json/
 int af_array_append_struct_row(af_array *a);
 /* list/map: append `count` child values first, then this closes the row. */
 int af_array_append_list_row(af_array *a, int64_t count);
+
+/* Drops rows from `length` on (used to undo a partially appended row).
+ * Flat types only; nested arrays return AF_EUNSUPPORTED. (array_truncate.c) */
+int af_array_truncate(af_array *a, int64_t length);
 
 /* ---- Reading values. ---- */
 bool af_array_is_valid(const af_array *a, int64_t i);

@@ -37,19 +37,19 @@ typedef enum af_plugin_kind {
 
 typedef struct af_plugin_config {
     af_plugin_kind kind;
-    char *type;          /* plugin name */
-    char *name;          /* targets: optional `name:`, default = type */
-    const void *plugin;  /* af_source_plugin*, af_transform_plugin* or af_sink_plugin* */
-    void *config;        /* typed struct of plugin->config_size bytes, filled via its map */
-    af_src_loc loc;      /* where the section starts */
+    char *type;         /* plugin name */
+    char *name;         /* targets: optional `name:`, default = type */
+    const void *plugin; /* af_source_plugin*, af_transform_plugin* or af_sink_plugin* */
+    void *config;       /* typed struct of plugin->config_size bytes, filled via its map */
+    af_src_loc loc;     /* where the section starts */
 } af_plugin_config;
 
 /* Options shared by the pipeline defaults and each stream. */
 typedef struct af_stream_options {
-    int on_error;          /* af_on_error */
+    int on_error; /* af_on_error */
     int64_t batch_rows;
     int64_t batch_bytes;
-    int64_t queue_depth;   /* batches in flight between stages */
+    int64_t queue_depth; /* batches in flight between stages */
     char *description;
 } af_stream_options;
 
@@ -66,9 +66,9 @@ typedef struct af_stream_config {
 
 typedef struct af_connection {
     char *name;
-    char *url;       /* may hold a password; registered with the redactor */
+    char *url; /* may hold a password; registered with the redactor */
     char *user;
-    char *password;  /* secret */
+    char *password; /* secret */
     af_strmap options;
     af_src_loc loc;
 } af_connection;
@@ -109,5 +109,9 @@ int af_config_interpolate(const char *text, char **out, af_error *err);
 
 /* Closest candidate by edit distance (<= 3 and less than half the length), or NULL. */
 const char *af_did_you_mean(const char *word, const char *const *candidates, size_t n);
+
+/* Appends the Markdown reference of the pipeline sections and of every
+ * registered plugin's options (`affluent plugins --markdown`). */
+int af_docs_pipeline_reference(af_buf *out);
 
 #endif

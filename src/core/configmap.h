@@ -50,8 +50,8 @@ typedef struct af_config_map {
     const char *default_value; /* as text, parsed like YAML input; NULL = none */
     bool required;
     size_t offset;
-    const char *doc;          /* one line */
-    const char *enum_values;  /* AF_OPT_ENUM: "fail|quarantine|skip_with_count" */
+    const char *doc;         /* one line */
+    const char *enum_values; /* AF_OPT_ENUM: "fail|quarantine|skip_with_count" */
 } af_config_map;
 
 /* Source location of a YAML node, for messages. */
@@ -86,8 +86,7 @@ void af_config_struct_free(const af_config_map *map, void *config);
 /* Applies every default_value to a zeroed config struct. */
 int af_config_struct_defaults(const af_config_map *map, void *config, af_error *err);
 /* Sets one option from text (used for defaults and CLI overrides). */
-int af_config_set_text(const af_config_map *entry, void *config, const char *text,
-                       af_error *err);
+int af_config_set_text(const af_config_map *entry, void *config, const char *text, af_error *err);
 
 /* Human-readable table of a map for `affluent plugins NAME`, and a Markdown
  * table for docs. */

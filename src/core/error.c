@@ -26,9 +26,21 @@ int af_error_wrap(af_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
+    /* build "prefix: old" by hand; when too long, the beginning (which names
+     * the input) is what stays */
     char old[AF_ERROR_MSG_MAX];
     memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+    old[sizeof old - 1] = '\0';
+    size_t cap = sizeof err->msg - 1, pos = 0;
+    const char *parts[] = {prefix, ": ", old};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(parts[i]);
+        if (n > cap - pos)
+            n = cap - pos;
+        memcpy(err->msg + pos, parts[i], n);
+        pos += n;
+    }
+    err->msg[pos] = '\0';
     return err->code;
 }
 

@@ -17,12 +17,12 @@
 typedef struct af_infer {
     /* opaque to callers; stack-allocatable */
     int state;
-    int max_int_digits;   /* digits before the decimal mark seen */
-    int max_frac_digits;  /* digits after it */
-    bool saw_float_only;  /* exponent, nan or inf forms */
+    int max_int_digits;  /* digits before the decimal mark seen */
+    int max_frac_digits; /* digits after it */
+    bool saw_float_only; /* exponent, nan or inf forms */
     bool saw_int64;
     bool saw_null;
-    bool saw_tz;          /* timestamps with an offset */
+    bool saw_tz; /* timestamps with an offset */
     int ts_frac_digits;
     int64_t n_values;
 } af_infer;

@@ -33,9 +33,11 @@ typedef enum af_log_format {
 typedef struct af_log_options {
     af_log_format format;
     af_log_level min_level;
-    const char *file;   /* NULL = none */
-    FILE *stream;       /* NULL = stderr; tests pass a memstream */
-    int color;          /* -1 auto (tty), 0 off, 1 on */
+    const char *file; /* NULL = none */
+    FILE *stream;     /* NULL = stderr; tests pass a memstream */
+    int color;        /* -1 auto (tty), 0 off, 1 on */
+    int progress;     /* 0 auto (stream is a tty and format is text), 1 draw even
+                         when not a tty (tests), -1 never; JSON never draws */
 } af_log_options;
 
 int af_log_init(const af_log_options *opts, af_error *err);

@@ -47,10 +47,10 @@ typedef struct af_stream_ctx {
     af_batch_limits limits;
     af_on_error on_error;
     af_quarantine *quarantine;
-    atomic_bool *cancel;           /* set on SIGINT/SIGTERM or a failure elsewhere */
-    const char *resume_state;      /* JSON saved by the last committed run, or NULL */
-    atomic_llong bytes_total;      /* sources set it when the input size is known (0 = unknown) */
-    atomic_llong bytes_read;       /* sources advance it; drives progress and reports */
+    atomic_bool *cancel;      /* set on SIGINT/SIGTERM or a failure elsewhere */
+    const char *resume_state; /* JSON saved by the last committed run, or NULL */
+    atomic_llong bytes_total; /* sources set it when the input size is known (0 = unknown) */
+    atomic_llong bytes_read;  /* sources advance it; drives progress and reports */
 } af_stream_ctx;
 
 /* Resolves a path from the pipeline against ctx->pipeline_dir (absolute
@@ -113,9 +113,9 @@ struct af_sink {
     const void *config;
     af_stream_ctx *ctx;
     void *priv;
-    const char *name;      /* "csv" or the target's `name:` */
-    int64_t rows_written;  /* maintained by the runner */
-    char *output;          /* where committed output lives (path/URI), set by the plugin */
+    const char *name;     /* "csv" or the target's `name:` */
+    int64_t rows_written; /* maintained by the runner */
+    char *output;         /* where committed output lives (path/URI), set by the plugin */
 };
 
 /* Records a rejected row according to ctx->on_error:

@@ -2,6 +2,7 @@
 #ifndef AF_REPORT_H
 #define AF_REPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum af_run_status {
@@ -16,7 +17,7 @@ const char *af_run_status_name(af_run_status s); /* "running", "succeeded", ... 
 
 typedef struct af_sink_report {
     char *name;
-    char *output;         /* where the committed output lives, NULL if none */
+    char *output; /* where the committed output lives, NULL if none */
     int64_t rows_written;
 } af_sink_report;
 
@@ -30,12 +31,14 @@ typedef struct af_stream_report {
     int64_t bytes_read;
     int64_t batches;
     double duration_s;
-    char *quarantine_file;    /* NULL if nothing was quarantined */
-    char *error;              /* redacted message when failed */
+    char *quarantine_file; /* NULL if nothing was quarantined */
+    char *error;           /* redacted message when failed */
     af_sink_report *sinks;
     size_t n_sinks;
 } af_stream_report;
 
+/* Frees the members (name, quarantine_file, error, sinks and their strings),
+ * not r itself, which usually lives in an array; leaves r zeroed. NULL is fine. */
 void af_stream_report_free(af_stream_report *r);
 
 #endif

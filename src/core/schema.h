@@ -51,9 +51,9 @@ typedef enum af_time_unit {
  * the field that holds it (af_field_* functions copy it). */
 typedef struct af_type {
     af_type_id id;
-    uint8_t precision; /* decimal */
-    uint8_t scale;     /* decimal */
-    af_time_unit unit; /* time, timestamp */
+    uint8_t precision;    /* decimal */
+    uint8_t scale;        /* decimal */
+    af_time_unit unit;    /* time, timestamp */
     const char *timezone; /* timestamp: NULL (naive) or "UTC", "+02:00", "Europe/Paris" */
 } af_type;
 
@@ -115,7 +115,8 @@ int af_schema_add_simple(af_schema *s, const char *name, af_type type, bool null
 af_schema *af_schema_copy(const af_schema *s);
 long af_schema_find(const af_schema *s, const char *name); /* index or -1 */
 void af_schema_free(af_schema *s);
-/* Serialises the schema as JSON: [{"name":..,"type":"decimal(19,4)","nullable":true,"children":[..]}] */
+/* Serialises the schema as JSON:
+ * [{"name":..,"type":"decimal(19,4)","nullable":true,"children":[..]}] */
 int af_schema_to_json(const af_schema *s, af_buf *out);
 
 #endif

@@ -21,11 +21,11 @@
 #include <stdint.h>
 
 typedef struct af_csv_dialect {
-    char delimiter;      /* ',' */
-    char quote;          /* '"'; 0 = no quoting */
-    char escape;         /* 0 = a doubled quote escapes a quote; else e.g. '\\' */
-    char comment;        /* 0 = none; lines starting with it are skipped */
-    bool trim;           /* trim spaces/tabs around unquoted fields */
+    char delimiter;          /* ',' */
+    char quote;              /* '"'; 0 = no quoting */
+    char escape;             /* 0 = a doubled quote escapes a quote; else e.g. '\\' */
+    char comment;            /* 0 = none; lines starting with it are skipped */
+    bool trim;               /* trim spaces/tabs around unquoted fields */
     size_t max_record_bytes; /* 0 = 64 MiB; longer records are an AF_ELIMIT error */
 } af_csv_dialect;
 
@@ -34,24 +34,23 @@ void af_csv_dialect_default(af_csv_dialect *d);
 typedef struct af_csv_field {
     const char *data;
     size_t len;
-    bool quoted;         /* the field was quoted (so "" is an empty string, not null) */
+    bool quoted; /* the field was quoted (so "" is an empty string, not null) */
 } af_csv_field;
 
 typedef struct af_csv_record {
     af_csv_field *fields;
     size_t n_fields;
-    int64_t line;        /* 1-based line number where the record starts */
-    int64_t offset;      /* byte offset where the record starts */
-    const char *raw;     /* the record's bytes as read (without the final line end) */
+    int64_t line;    /* 1-based line number where the record starts */
+    int64_t offset;  /* byte offset where the record starts */
+    const char *raw; /* the record's bytes as read (without the final line end) */
     size_t raw_len;
-    const char *error;   /* NULL, or why this record is malformed (static string) */
+    const char *error; /* NULL, or why this record is malformed (static string) */
 } af_csv_record;
 
 typedef struct af_csv_reader af_csv_reader;
 
 /* The reader does not own `in`. */
-int af_csv_reader_new(af_reader *in, const af_csv_dialect *d, af_csv_reader **out,
-                      af_error *err);
+int af_csv_reader_new(af_reader *in, const af_csv_dialect *d, af_csv_reader **out, af_error *err);
 /* Returns 1 with a record, 0 at end of input, or a negative AF_E* code on an
  * I/O error or a record over max_record_bytes. Comment lines and completely
  * empty lines are skipped (a line with only a delimiter is a record). */
@@ -64,15 +63,15 @@ void af_csv_reader_free(af_csv_reader *r);
 typedef enum af_csv_quoting {
     AF_CSV_QUOTE_MINIMAL = 0, /* only fields that need it */
     AF_CSV_QUOTE_ALL,
-    AF_CSV_QUOTE_NONNUMERIC,  /* every non-numeric, non-null field */
+    AF_CSV_QUOTE_NONNUMERIC, /* every non-numeric, non-null field */
 } af_csv_quoting;
 
 typedef struct af_csv_write_options {
-    char delimiter;          /* ',' */
-    char quote;              /* '"' */
+    char delimiter; /* ',' */
+    char quote;     /* '"' */
     af_csv_quoting quoting;
-    const char *null_token;  /* written for nulls; "" default (unquoted) */
-    const char *line_end;    /* "\n" default; "\r\n" */
+    const char *null_token; /* written for nulls; "" default (unquoted) */
+    const char *line_end;   /* "\n" default; "\r\n" */
 } af_csv_write_options;
 
 void af_csv_write_options_default(af_csv_write_options *o);

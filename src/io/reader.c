@@ -2,6 +2,7 @@
 #include "io/reader.h"
 
 #include "core/buf.h"
+#include "core/cancel.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +26,13 @@ static ssize_t file_read(af_reader *r, void *buf, size_t n, af_error *err)
             r->offset += got;
             return got;
         }
-        if (errno == EINTR)
+        if (errno == EINTR) {
+            /* interrupted on purpose by the runner when a stop was requested */
+            if (af_cancel_requested())
+                return af_error_set(err, AF_ECANCELED, "%s: read interrupted by a stop request",
+                                    r->name);
             continue;
+        }
         return af_error_set(err, AF_EIO, "%s: read failed at byte %lld: %s", r->name,
                             (long long)r->offset, strerror(errno));
     }

@@ -18,9 +18,9 @@ struct af_reader {
     /* Reads up to n bytes; returns the count, 0 at end, or a negative AF_E* code. */
     ssize_t (*read)(af_reader *r, void *buf, size_t n, af_error *err);
     void (*close)(af_reader *r);
-    const char *name;   /* for messages: the path or URL without secrets */
-    int64_t size;       /* total bytes if known, else -1 */
-    int64_t offset;     /* bytes delivered so far */
+    const char *name; /* for messages: the path or URL without secrets */
+    int64_t size;     /* total bytes if known, else -1 */
+    int64_t offset;   /* bytes delivered so far */
     void *priv;
 };
 

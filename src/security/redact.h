@@ -17,7 +17,10 @@
 
 #include <stddef.h>
 
-/* Remembers a secret value (copied) so it is masked wherever it appears. Thread-safe. */
+/* Remembers a secret value (copied) so it is masked wherever it appears. Thread-safe.
+ * Its percent-encoded and JSON-escaped spellings are masked too. Values shorter
+ * than 4 bytes are ignored (returns 0): masking them would mangle ordinary text.
+ * AF_EINVAL for NULL, AF_ENOMEM. */
 int af_redact_register(const char *secret);
 /* Forgets all registered secrets (tests). */
 void af_redact_clear(void);

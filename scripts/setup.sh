@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# setup.sh - installs every Debian package affluent needs to build, test and
+# fuzz. Idempotent; run as root on Debian 12 (uses sudo when not root).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libfyaml-dev libjansson-dev
+  clang libclang-rt-14-dev   # libFuzzer harnesses and sanitizer runtimes
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "setup: done"

@@ -1,0 +1,201 @@
+/* convert.c - `affluent convert INPUT OUTPUT`: a one-stream pipeline built
+ * from the file extensions, run through the same runner as pipelines. */
+#include "cli/cli.h"
+#include "cli/common.h"
+
+#include "core/cancel.h"
+#include "core/config.h"
+#include "core/quarantine.h"
+#include "core/runner.h"
+#include "core/state.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct file_format {
+    const char *name;
+    const char *ext;
+    const char *source; /* plugin names, NULL if it cannot be read/written */
+    const char *sink;
+    const char *delimiter;
+} file_format;
+
+static const file_format formats[] = {
+    {"csv", ".csv", "csv", "csv", ","},
+    {"tsv", ".tsv", "csv", "csv", "tab"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static const file_format *format_by_name(const char *name)
+{
+    for (const file_format *f = formats; f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+static const file_format *format_of_path(const char *path)
+{
+    for (const file_format *f = formats; f->name; f++)
+        if (ends_with(path, f->ext))
+            return f;
+    return NULL;
+}
+
+static int set_option(const af_config_map *map, void *config, const char *name, const char *value,
+                      af_error *err)
+{
+    for (const af_config_map *e = map; e->name; e++)
+        if (strcmp(e->name, name) == 0)
+            return af_config_set_text(e, config, value, err);
+    return af_error_set(err, AF_ECONFIG, "option '%s' does not exist for this format", name);
+}
+
+static int prepare(af_plugin_config *pc, af_plugin_kind kind, const char *type, const void *plugin,
+                   const af_config_map *map, size_t size, af_error *err)
+{
+    pc->kind = kind;
+    pc->type = (char *)type;
+    pc->plugin = plugin;
+    pc->config = calloc(1, size ? size : 1);
+    if (!pc->config)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    return af_config_struct_defaults(map, pc->config, err);
+}
+
+int af_cmd_convert(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"compression", required_argument, NULL, 'c'},
+        {"on-error", required_argument, NULL, 'e'},
+        {"delimiter", required_argument, NULL, 'd'},
+        AF_CLI_LOG_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    af_cli_log_flags lf;
+    af_cli_log_flags_default(&lf);
+    lf.level = AF_LOG_WARN; /* a one-shot conversion is quiet unless asked */
+    const char *out_format = NULL, *compression = NULL, *on_error = "fail", *delimiter = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+        int l = af_cli_log_option(&lf, opt, optarg);
+        if (l < 0)
+            return AF_EXIT_USAGE;
+        if (l)
+            continue;
+        switch (opt) {
+        case 'f': out_format = optarg; break;
+        case 'c': compression = optarg; break;
+        case 'e': on_error = optarg; break;
+        case 'd': delimiter = optarg; break;
+        default: return af_cli_usage_error("convert", "unknown option");
+        }
+    }
+    if (argc - optind != 2)
+        return af_cli_usage_error("convert", "INPUT and OUTPUT are required");
+    const char *in_path = argv[optind], *out_path = argv[optind + 1];
+    const file_format *in_fmt = format_of_path(in_path);
+    if (!in_fmt)
+        return af_cli_usage_error("convert",
+                                  "cannot tell the format of '%s' from its extension (supported: "
+                                  ".csv, .tsv)",
+                                  in_path);
+    const file_format *out_fmt = out_format ? format_by_name(out_format) : format_of_path(out_path);
+    if (!out_fmt)
+        return af_cli_usage_error("convert", "unknown output format for '%s' (supported: csv, tsv)",
+                                  out_format ? out_format : out_path);
+    if (compression && strcmp(compression, "none") != 0)
+        return af_cli_usage_error("convert",
+                                  "--compression %s is not available for %s output in this version "
+                                  "(only none)",
+                                  compression, out_fmt->name);
+    int policy;
+    if (strcmp(on_error, "fail") == 0)
+        policy = AF_ON_ERROR_FAIL;
+    else if (strcmp(on_error, "quarantine") == 0)
+        policy = AF_ON_ERROR_QUARANTINE;
+    else if (strcmp(on_error, "skip_with_count") == 0)
+        policy = AF_ON_ERROR_SKIP;
+    else
+        return af_cli_usage_error("convert",
+                                  "--on-error takes fail, quarantine or skip_with_count");
+    if (!af_cli_log_start(&lf))
+        return AF_EXIT_USAGE;
+
+    af_error err = {0};
+    const af_source_plugin *src = af_registry_source(in_fmt->source);
+    const af_sink_plugin *snk = af_registry_sink(out_fmt->sink);
+    af_stream_config sc = {.name = "convert", .opts = {.on_error = policy, .queue_depth = 4}};
+    af_plugin_config target = {0};
+    sc.targets = &target;
+    sc.n_targets = 1;
+    int rc =
+        prepare(&sc.source, AF_PLUGIN_SOURCE, src->name, src, src->options, src->config_size, &err);
+    rc = rc ? rc : set_option(src->options, sc.source.config, "path", in_path, &err);
+    rc = rc ? rc
+            : set_option(src->options, sc.source.config, "delimiter",
+                         delimiter ? delimiter : in_fmt->delimiter, &err);
+    rc =
+        rc ? rc
+           : prepare(&target, AF_PLUGIN_SINK, snk->name, snk, snk->options, snk->config_size, &err);
+    rc = rc ? rc : set_option(snk->options, target.config, "path", out_path, &err);
+    rc = rc ? rc : set_option(snk->options, target.config, "delimiter", out_fmt->delimiter, &err);
+
+    char *run_id = af_run_id_new();
+    af_buf qpath;
+    af_buf_init(&qpath);
+    af_buf_printf(&qpath, "%s.quarantine.ndjson", out_path);
+    atomic_bool cancel = false;
+    af_stream_ctx ctx = {
+        .stream_name = "convert",
+        .run_id = run_id,
+        .limits = AF_BATCH_DEFAULT_LIMITS,
+        .on_error = (af_on_error)policy,
+        .quarantine = af_quarantine_new(af_buf_cstr(&qpath), "convert", run_id),
+        .cancel = &cancel,
+    };
+    af_stream_report rep = {0};
+    if (!rc && (!run_id || !ctx.quarantine))
+        rc = af_error_set(&err, AF_ENOMEM, "out of memory");
+    if (!rc) {
+        af_cancel_install_signal_handlers();
+        rc = af_stream_execute(&sc, &ctx, false, &rep, NULL, &err);
+    }
+    if (ctx.quarantine)
+        af_quarantine_close(ctx.quarantine, NULL);
+    int exit_code = AF_EXIT_OK;
+    if (rc) {
+        fprintf(stderr, "affluent convert: %s\n", err.msg);
+        exit_code = rc == AF_ECONFIG ? AF_EXIT_USAGE : AF_EXIT_FAILED;
+    } else {
+        fprintf(stderr, "%s -> %s: %lld rows written", in_path, out_path,
+                (long long)rep.rows_written);
+        if (rep.rows_quarantined)
+            fprintf(stderr, ", %lld quarantined in %s", (long long)rep.rows_quarantined,
+                    af_quarantine_file(ctx.quarantine));
+        if (rep.rows_skipped)
+            fprintf(stderr, ", %lld skipped", (long long)rep.rows_skipped);
+        fprintf(stderr, "\n");
+    }
+    af_stream_report_free(&rep);
+    af_quarantine_free(ctx.quarantine);
+    if (sc.source.config)
+        af_config_struct_free(src->options, sc.source.config);
+    if (target.config)
+        af_config_struct_free(snk->options, target.config);
+    free(sc.source.config);
+    free(target.config);
+    af_buf_free(&qpath);
+    free(run_id);
+    af_log_shutdown();
+    return exit_code;
+}

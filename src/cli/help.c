@@ -1,0 +1,134 @@
+/* help.c - `affluent help [COMMAND]`, `--version`, and the command table. */
+#include "cli/cli.h"
+#include "cli/common.h"
+
+#include "af_version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct command_help {
+    const char *name;
+    const char *usage;
+    const char *summary;
+    const char *details;
+} command_help;
+
+#define LOG_FLAGS                                                                                  \
+    "  --log-format text|json   log lines as readable text (default) or JSON lines\n"              \
+    "  --log-file FILE          also append log lines to FILE (same format)\n"                     \
+    "  -q, --quiet              warnings and errors only\n"                                        \
+    "  -v, --verbose            debug lines too\n"
+
+static const command_help commands[] = {
+    {"run",
+     "affluent run PIPELINE.yml [--stream NAME]... [--dry-run] [--lake DIR] [--state-dir DIR] "
+     "[--strict]",
+     "Run the streams of a pipeline",
+     "Runs every stream of the pipeline (or only those named with --stream), each\n"
+     "from its source through its transforms into its targets. Targets commit\n"
+     "atomically: a failed or interrupted stream leaves no partial output. Rejected\n"
+     "rows go to LAKE/quarantine/STREAM/RUN_ID.ndjson. The run is recorded in the\n"
+     "state directory (default LAKE/_affluent/runs/RUN_ID.json).\n\n"
+     "Options:\n"
+     "  --stream NAME            run only this stream (repeatable)\n"
+     "  --dry-run                open sources and transforms, print schemas, write nothing\n"
+     "  --lake DIR               lake directory (overrides defaults.lake; state follows)\n"
+     "  --state-dir DIR          where run records and resume states live\n"
+     "  --strict                 exit 3 if any row was quarantined or skipped\n"
+     "  --no-progress            never draw progress bars\n" LOG_FLAGS "\n"
+     "Exit codes: 0 success, 1 a stream failed or the run was interrupted,\n"
+     "2 usage or configuration error, 3 rows quarantined with --strict.\n"},
+    {"check", "affluent check PIPELINE.yml", "Validate a pipeline file without running it",
+     "Loads the pipeline, checks every option against the plugins' option tables\n"
+     "and reports the first problem as FILE:LINE:COLUMN. Exit 0 if valid, 2 if not.\n"},
+    {"plugins", "affluent plugins [NAME] [--markdown]",
+     "List plugins, or show one plugin's options",
+     "Without NAME, lists sources, transforms and sinks. With NAME, prints the\n"
+     "plugin's options (name, type, default, required, description).\n"
+     "  --markdown               print the full pipeline reference as Markdown\n"},
+    {"convert", "affluent convert INPUT OUTPUT [--format F] [--compression C] [--on-error P]",
+     "Convert one file into another format",
+     "Formats are chosen from the file extensions (.csv, .tsv); --format overrides\n"
+     "the output format. Values keep their inferred types.\n"
+     "  --format csv|tsv         output format\n"
+     "  --compression C          output compression (none in this version for CSV)\n"
+     "  --on-error fail|quarantine|skip_with_count   bad rows policy (default fail)\n"
+     "  --delimiter C            input delimiter (default from the extension)\n" LOG_FLAGS},
+    {"help", "affluent help [COMMAND]", "Show help for affluent or one command", ""},
+    {NULL, NULL, NULL, NULL},
+};
+
+bool af_cli_print_command_help(const char *command)
+{
+    for (const command_help *c = commands; c->name; c++) {
+        if (strcmp(c->name, command) == 0) {
+            printf("usage: %s\n\n%s.\n\n%s", c->usage, c->summary, c->details);
+            return true;
+        }
+    }
+    return false;
+}
+
+static void print_overview(void)
+{
+    printf("affluent %s - multi-source data-lake ingestion engine\n\n"
+           "usage: affluent COMMAND [ARGS]\n\nCommands:\n",
+           AF_VERSION);
+    for (const command_help *c = commands; c->name; c++)
+        printf("  %-10s %s\n", c->name, c->summary);
+    printf("\nRun 'affluent help COMMAND' for the options of a command.\n"
+           "Documentation: docs/ (cli.md, pipeline.md, pipeline-reference.md).\n");
+}
+
+int af_cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_overview();
+        return AF_EXIT_OK;
+    }
+    if (!af_cli_print_command_help(argv[1])) {
+        fprintf(stderr, "affluent help: unknown command '%s'\n", argv[1]);
+        print_overview();
+        return AF_EXIT_USAGE;
+    }
+    return AF_EXIT_OK;
+}
+
+typedef int (*command_fn)(int, char **);
+
+int af_cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_overview();
+        return AF_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("affluent %s\n", AF_VERSION);
+        return AF_EXIT_OK;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return af_cmd_help(1, argv);
+    static const struct {
+        const char *name;
+        command_fn fn;
+    } table[] = {
+        {"run", af_cmd_run},         {"check", af_cmd_check}, {"plugins", af_cmd_plugins},
+        {"convert", af_cmd_convert}, {"help", af_cmd_help},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        if (strcmp(cmd, table[i].name) == 0) {
+            /* `affluent CMD --help` is the same as `affluent help CMD` */
+            for (int k = 2; k < argc; k++)
+                if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+                    char *hargv[] = {"help", (char *)cmd, NULL};
+                    return af_cmd_help(2, hargv);
+                }
+            return table[i].fn(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "affluent: unknown command '%s'\n\n", cmd);
+    print_overview();
+    return AF_EXIT_USAGE;
+}

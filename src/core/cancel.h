@@ -1,0 +1,23 @@
+/* cancel.h - one process-wide stop request, raised by SIGINT/SIGTERM.
+ *
+ * The signal handler only sets an atomic flag. Blocking reads notice it
+ * through EINTR: the runner interrupts its worker threads with SIGUSR1 (a
+ * no-op handler installed without SA_RESTART), and readers check
+ * af_cancel_requested() when a call returns EINTR.
+ */
+#ifndef AF_CANCEL_H
+#define AF_CANCEL_H
+
+#include <stdbool.h>
+
+/* Installs handlers for SIGINT and SIGTERM (set the flag) and SIGUSR1 (wakes
+ * a blocked system call). Idempotent. */
+void af_cancel_install_signal_handlers(void);
+void af_cancel_request(void);
+bool af_cancel_requested(void);
+/* The signal that raised the request (0 if none or raised by code). */
+int af_cancel_signal(void);
+/* Clears the flag (tests). */
+void af_cancel_reset(void);
+
+#endif

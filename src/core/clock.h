@@ -1,0 +1,14 @@
+/* clock.h - wall-clock stamps and monotonic durations used across the engine. */
+#ifndef AF_CLOCK_H
+#define AF_CLOCK_H
+
+#include <stddef.h>
+
+#define AF_ISO_NOW_LEN 32
+
+/* Writes the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
+void af_clock_iso_now(char out[AF_ISO_NOW_LEN]);
+/* Seconds from an arbitrary fixed point, for durations. */
+double af_clock_monotonic(void);
+
+#endif
