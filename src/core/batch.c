@@ -770,24 +770,6 @@ static int format_uuid(const uint8_t *p, af_buf *out)
     return rc;
 }
 
-static int format_base64(const uint8_t *p, size_t n, af_buf *out)
-{
-    static const char T[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    int rc = af_buf_reserve(out, (n + 2) / 3 * 4);
-    for (size_t i = 0; !rc && i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)p[i + 1] << 8;
-        if (i + 2 < n)
-            v |= p[i + 2];
-        out->data[out->len++] = (uint8_t)T[(v >> 18) & 63];
-        out->data[out->len++] = (uint8_t)T[(v >> 12) & 63];
-        out->data[out->len++] = (uint8_t)(i + 1 < n ? T[(v >> 6) & 63] : '=');
-        out->data[out->len++] = (uint8_t)(i + 2 < n ? T[v & 63] : '=');
-    }
-    return rc;
-}
-
 static int format_scalar(const af_array *a, int64_t i, af_buf *out)
 {
     const af_type *t = &a->field->type;
@@ -874,7 +856,7 @@ int af_array_format_json(const af_array *a, int64_t i, af_buf *out)
             return AF_EINTERNAL;
         rc = af_buf_append_byte(out, '"');
         if (!rc)
-            rc = format_base64(p, n, out);
+            rc = af_buf_append_base64(out, p, n);
         return rc ? rc : af_buf_append_byte(out, '"');
     case AF_TYPE_JSON:
         p = af_array_get_bytes(a, i, &n);
@@ -1370,5 +1352,56 @@ int af_batch_export(af_batch *b, struct ArrowArray *out_array, struct ArrowSchem
         out_schema->release(out_schema);
         return af_error_set(err, rc, "cannot export the batch to Arrow: %s", af_strerror(rc));
     }
+    return AF_OK;
+}
+
+/* Undoing appends: a row that fails half-way through is removed from the
+ * columns that already took a value of it. */
+static int64_t count_nulls(const af_array *a, int64_t length)
+{
+    if (!a->has_validity)
+        return a->field->type.id == AF_TYPE_NULL ? length : 0;
+    int64_t nulls = 0;
+    for (int64_t i = 0; i < length; i++)
+        if ((size_t)(i >> 3) >= a->validity.len || !get_bit(&a->validity, i))
+            nulls++;
+    return nulls;
+}
+
+int af_array_truncate(af_array *a, int64_t length)
+{
+    if (length < 0 || length > a->length)
+        return AF_EINVAL;
+    if (length == a->length)
+        return AF_OK;
+    af_type_id id = a->field->type.id;
+    if (af_type_is_nested(id))
+        return AF_EUNSUPPORTED;
+    switch (id) {
+    case AF_TYPE_NULL: break;
+    case AF_TYPE_BOOL: a->data.len = (size_t)((length + 7) / 8); break;
+    case AF_TYPE_STRING:
+    case AF_TYPE_JSON:
+    case AF_TYPE_BINARY: {
+        const int32_t *off = (const int32_t *)a->offsets.data;
+        a->data.len = off ? (size_t)off[length] : 0;
+        if (a->offsets.len)
+            a->offsets.len = (size_t)(length + 1) * sizeof(int32_t);
+        break;
+    }
+    default: {
+        size_t w = value_width(&a->field->type);
+        if (!w)
+            return AF_EUNSUPPORTED;
+        a->data.len = (size_t)length * w;
+    }
+    }
+    if (a->has_validity) {
+        size_t bytes = (size_t)((length + 7) / 8);
+        if (a->validity.len > bytes)
+            a->validity.len = bytes;
+    }
+    a->null_count = count_nulls(a, length);
+    a->length = length;
     return AF_OK;
 }

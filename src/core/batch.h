@@ -91,7 +91,7 @@ int af_array_append_struct_row(af_array *a);
 int af_array_append_list_row(af_array *a, int64_t count);
 
 /* Drops rows from `length` on (used to undo a partially appended row).
- * Flat types only; nested arrays return AF_EUNSUPPORTED. (array_truncate.c) */
+ * Flat types only; nested arrays return AF_EUNSUPPORTED. */
 int af_array_truncate(af_array *a, int64_t length);
 
 /* ---- Reading values. ---- */

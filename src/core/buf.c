@@ -192,6 +192,25 @@ int af_buf_append_json_string(af_buf *b, const char *s, size_t n)
     return rc;
 }
 
+int af_buf_append_base64(af_buf *out, const void *data, size_t n)
+{
+    const uint8_t *p = data;
+    static const char T[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    int rc = af_buf_reserve(out, (n + 2) / 3 * 4);
+    for (size_t i = 0; !rc && i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        if (i + 1 < n)
+            v |= (uint32_t)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
+        out->data[out->len++] = (uint8_t)T[(v >> 18) & 63];
+        out->data[out->len++] = (uint8_t)T[(v >> 12) & 63];
+        out->data[out->len++] = (uint8_t)(i + 1 < n ? T[(v >> 6) & 63] : '=');
+        out->data[out->len++] = (uint8_t)(i + 2 < n ? T[v & 63] : '=');
+    }
+    return rc;
+}
+
 int af_strlist_push(af_strlist *l, const char *s)
 {
     if (l->len == l->cap) {

@@ -43,25 +43,6 @@ af_quarantine *af_quarantine_new(const char *path, const char *stream, const cha
     return q;
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int append_base64(af_buf *out, const uint8_t *p, size_t n)
-{
-    int rc = 0;
-    size_t i = 0;
-    for (; !rc && i + 2 < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-        char c[4] = {b64[v >> 18], b64[(v >> 12) & 63], b64[(v >> 6) & 63], b64[v & 63]};
-        rc = af_buf_append(out, c, 4);
-    }
-    if (!rc && i < n) {
-        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
-        char c[4] = {b64[v >> 18], b64[(v >> 12) & 63], i + 1 < n ? b64[(v >> 6) & 63] : '=', '='};
-        rc = af_buf_append(out, c, 4);
-    }
-    return rc;
-}
-
 static int format_record(af_quarantine *q, const char *origin, int64_t line, const char *raw,
                          size_t raw_len, const char *reason)
 {
@@ -82,7 +63,7 @@ static int format_record(af_quarantine *q, const char *origin, int64_t line, con
     if (!rc && raw && af_utf8_invalid_offset(raw, raw_len) >= 0) {
         /* "raw" above had to replace invalid bytes; keep the exact bytes too */
         rc = af_buf_append_str(b, ",\"raw_base64\":\"");
-        rc = rc ? rc : append_base64(b, (const uint8_t *)raw, raw_len);
+        rc = rc ? rc : af_buf_append_base64(b, raw, raw_len);
         rc = rc ? rc : af_buf_append_byte(b, '"');
     }
     rc = rc ? rc : af_buf_printf(b, ",\"quarantined_at\":\"%s\"}\n", ts);

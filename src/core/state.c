@@ -10,6 +10,8 @@
  */
 #include "core/state.h"
 
+#include "core/clock.h"
+
 #include "core/buf.h"
 #include "security/redact.h"
 
@@ -78,21 +80,6 @@ static void random_bytes(void *buf, size_t n)
             p[got] = (uint8_t)x;
         }
     }
-}
-
-/* "2026-01-02T03:04:05.678Z" */
-static void iso_now(char *out, size_t size)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    time_t sec = ts.tv_sec;
-    gmtime_r(&sec, &tm);
-    char base[20];
-    if (strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-        af_strlcpy(base, "0000-00-00T00:00:00", sizeof base); /* year beyond 9999 */
-    unsigned ms = (unsigned)(ts.tv_nsec / 1000000L) % 1000u;
-    snprintf(out, size, "%.19s.%03uZ", base, ms);
 }
 
 /* Stream and run names become file names: letters, digits, '.', '-', '_';
@@ -443,8 +430,8 @@ int af_state_run_begin(af_state *st, const char *run_id, const char *pipeline_pa
     if (!path)
         return af_error_set(err, AF_ENOMEM, "out of memory recording run %s", run_id);
 
-    char started[40];
-    iso_now(started, sizeof started);
+    char started[AF_ISO_NOW_LEN];
+    af_clock_iso_now(started);
     json_t *root = json_object();
     bool ok = root && put(root, "run_id", jstr(run_id)) &&
               put(root, "pipeline", jredacted(pipeline_path)) &&
@@ -541,8 +528,8 @@ int af_state_run_end(af_state *st, const char *run_id, af_run_status status,
     }
     json_decref(old);
 
-    char ended[40];
-    iso_now(ended, sizeof ended);
+    char ended[AF_ISO_NOW_LEN];
+    af_clock_iso_now(ended);
     json_t *root = json_object();
     json_t *arr = json_array();
     bool ok = root && arr;

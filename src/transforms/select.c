@@ -21,6 +21,7 @@ static const af_config_map select_options[] = {
 #undef OFF
 
 typedef struct select_state {
+    af_schema *out; /* owned: the names below point into it */
     size_t *cols;
     const char **names;
     size_t n;
@@ -96,11 +97,12 @@ static int select_open(af_transform *self, const af_schema *in, af_schema **out,
             return af_error_set(err, AF_ENOMEM, "out of memory");
         }
     }
-    /* names must outlive `in`: point them at the output schema */
+    /* the names must outlive both `in` and the schema handed to the runner */
+    st->out = s;
     for (size_t i = 0; i < st->n; i++)
         st->names[i] = s->fields[i].name;
-    *out = s;
-    return AF_OK;
+    *out = af_schema_copy(s);
+    return *out ? AF_OK : af_error_set(err, AF_ENOMEM, "out of memory");
 }
 
 static int select_apply(af_transform *self, af_batch *in, af_batch **out, af_error *err)
@@ -116,6 +118,7 @@ static void select_close(af_transform *self)
     select_state *st = self->priv;
     if (!st)
         return;
+    af_schema_free(st->out);
     free(st->cols);
     free(st->names);
     free(st);

@@ -1047,4 +1047,46 @@ __attribute__((destructor)) static void free_out(void)
     af_buf_free(&g_out);
 }
 
+/* A row that fails half-way is undone with af_array_truncate; appending
+ * afterwards must see exactly the earlier rows. */
+TEST(truncate_undoes_partial_rows)
+{
+    af_schema *s = af_schema_new();
+    af_schema_add_simple(s, "i", af_type_make(AF_TYPE_INT32), true);
+    af_schema_add_simple(s, "s", af_type_make(AF_TYPE_STRING), true);
+    af_schema_add_simple(s, "b", af_type_make(AF_TYPE_BOOL), true);
+    af_batch *b = af_batch_new(s);
+    af_array *ci = &b->columns[0], *cs = &b->columns[1], *cb = &b->columns[2];
+    for (int r = 0; r < 10; r++) {
+        CHECK_INT(af_array_append_int(ci, r), AF_OK);
+        CHECK_INT(af_array_append_bytes(cs, "abc", (size_t)(r % 4)), AF_OK);
+        CHECK_INT(r == 9 ? af_array_append_null(cb) : af_array_append_bool(cb, r % 2), AF_OK);
+    }
+    CHECK_INT(af_array_truncate(ci, 9), AF_OK);
+    CHECK_INT(af_array_truncate(cs, 9), AF_OK);
+    CHECK_INT(af_array_truncate(cb, 9), AF_OK);
+    CHECK_INT(cb->null_count, 0);
+    CHECK_INT(af_array_truncate(ci, 12), AF_EINVAL);
+    af_array_append_null(ci);
+    af_array_append_bytes(cs, "xyz", 3);
+    af_array_append_bool(cb, true);
+    af_error err = {0};
+    CHECK_INT(af_batch_seal(b, &err), AF_OK);
+    CHECK_INT(b->n_rows, 10);
+    CHECK(!af_array_is_valid(ci, 9));
+    CHECK_INT(ci->null_count, 1);
+    CHECK_INT(af_array_get_int(ci, 8), 8);
+    size_t n;
+    const uint8_t *p = af_array_get_bytes(cs, 9, &n);
+    CHECK_INT(n, 3);
+    CHECK(memcmp(p, "xyz", 3) == 0);
+    p = af_array_get_bytes(cs, 8, &n);
+    CHECK_INT(n, 0);
+    CHECK(af_array_is_valid(cb, 9));
+    CHECK(af_array_get_bool(cb, 9));
+    CHECK(!af_array_get_bool(cb, 8));
+    af_batch_release(b);
+    af_schema_free(s);
+}
+
 TEST_MAIN()
