@@ -13,6 +13,8 @@
  */
 #include "core/batch.h"
 
+#include "core/values.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -593,23 +595,7 @@ const uint8_t *af_array_get_bytes(const af_array *a, int64_t i, size_t *len)
 }
 
 /* ---- Formatting helpers ----
- * Calendar and decimal formatting are private here (rather than calling
- * values.c) so the core links on its own; the algorithms are the standard
- * proleptic-Gregorian ones, valid for any int64 day count. */
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t yy = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yy + (*m <= 2);
-}
+ * Calendar and decimal arithmetic come from values.c, shared with parsing. */
 
 /* Floor division that cannot overflow (no multiplication back). */
 static void floor_divmod(int64_t v, int64_t d, int64_t *q, int64_t *r)
@@ -626,10 +612,22 @@ static int format_date(int64_t days, af_buf *out)
 {
     int64_t y;
     unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
+    af_civil_from_days(days, &y, &m, &d);
     /* ISO 8601 expanded years: a sign outside 0000..9999 (year 0 = 1 BC) */
-    if (y >= 0 && y <= 9999)
-        return af_buf_printf(out, "%04lld-%02u-%02u", (long long)y, m, d);
+    if (y >= 0 && y <= 9999) {
+        /* the common case, on the hot path of every CSV export: no printf */
+        char t[10] = {(char)('0' + y / 1000),
+                      (char)('0' + y / 100 % 10),
+                      (char)('0' + y / 10 % 10),
+                      (char)('0' + y % 10),
+                      '-',
+                      (char)('0' + m / 10),
+                      (char)('0' + m % 10),
+                      '-',
+                      (char)('0' + d / 10),
+                      (char)('0' + d % 10)};
+        return af_buf_append(out, t, sizeof t);
+    }
     if (y > 9999)
         return af_buf_printf(out, "+%lld-%02u-%02u", (long long)y, m, d);
     return af_buf_printf(out, "-%04llu-%02u-%02u", 0ull - (unsigned long long)y, m, d);
@@ -701,32 +699,6 @@ static int format_timestamp(int64_t v, const af_type *t, af_buf *out)
     return rc;
 }
 
-static int format_decimal(af_int128 v, int scale, af_buf *out)
-{
-    char digits[48];
-    int n = 0;
-    unsigned __int128 mag =
-        v < 0 ? (unsigned __int128)0 - (unsigned __int128)v : (unsigned __int128)v;
-    do {
-        digits[n++] = (char)('0' + (int)(mag % 10));
-        mag /= 10;
-    } while (mag);
-    if (scale < 0 || scale > AF_DECIMAL_MAX_PRECISION)
-        scale = scale < 0 ? 0 : AF_DECIMAL_MAX_PRECISION;
-    while (n <= scale && n < (int)sizeof digits)
-        digits[n++] = '0'; /* at least one digit before the point */
-    char text[64];
-    size_t k = 0;
-    if (v < 0)
-        text[k++] = '-';
-    for (int i = n - 1; i >= 0; i--) {
-        text[k++] = digits[i];
-        if (i == scale && scale > 0)
-            text[k++] = '.';
-    }
-    return af_buf_append(out, text, k);
-}
-
 static int format_double(double v, bool single, af_buf *out)
 {
     if (isnan(v))
@@ -780,10 +752,10 @@ static int format_scalar(const af_array *a, int64_t i, af_buf *out)
     case AF_TYPE_INT8:
     case AF_TYPE_INT16:
     case AF_TYPE_INT32:
-    case AF_TYPE_INT64: return af_buf_printf(out, "%lld", (long long)af_array_get_int(a, i));
+    case AF_TYPE_INT64: return af_buf_append_int(out, af_array_get_int(a, i));
     case AF_TYPE_FLOAT32: return format_double(af_array_get_double(a, i), true, out);
     case AF_TYPE_FLOAT64: return format_double(af_array_get_double(a, i), false, out);
-    case AF_TYPE_DECIMAL: return format_decimal(af_array_get_decimal(a, i), t->scale, out);
+    case AF_TYPE_DECIMAL: return af_decimal_format(af_array_get_decimal(a, i), t->scale, out);
     case AF_TYPE_DATE: return format_date(af_array_get_int(a, i), out);
     case AF_TYPE_TIME: return format_time(af_array_get_int(a, i), t->unit, out);
     case AF_TYPE_TIMESTAMP: return format_timestamp(af_array_get_int(a, i), t, out);

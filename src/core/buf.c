@@ -192,6 +192,20 @@ int af_buf_append_json_string(af_buf *b, const char *s, size_t n)
     return rc;
 }
 
+int af_buf_append_int(af_buf *b, int64_t v)
+{
+    char tmp[24];
+    size_t n = sizeof tmp;
+    uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[--n] = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag);
+    if (v < 0)
+        tmp[--n] = '-';
+    return af_buf_append(b, tmp + n, sizeof tmp - n);
+}
+
 int af_buf_append_base64(af_buf *out, const void *data, size_t n)
 {
     const uint8_t *p = data;

@@ -37,6 +37,8 @@ const char *af_buf_cstr(af_buf *b);
  * characters as \u00XX; invalid UTF-8 bytes as \ufffd so output stays valid). */
 int af_buf_append_json_string(af_buf *b, const char *s, size_t n);
 
+/* Appends v in decimal (no printf: this is on the export hot path). */
+int af_buf_append_int(af_buf *b, int64_t v);
 /* Appends p[0..n) as standard base64 with padding. */
 int af_buf_append_base64(af_buf *b, const void *p, size_t n);
 

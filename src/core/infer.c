@@ -273,12 +273,18 @@ af_type af_infer_result(const af_infer *inf)
         int p = inf->max_int_digits + s;
         if (s > MAX_INFER_SCALE || p > AF_DECIMAL_MAX_PRECISION)
             return make(AF_TYPE_FLOAT64);
+        /* A sample cannot bound the rest of the input: 999.99 in the first
+         * thousand rows says nothing about 1000.00 later. The precision gets
+         * headroom (18 digits, the int64-sized decimal, or the maximum 38);
+         * the scale stays as seen, since more fractional digits would be a
+         * different kind of value. */
         af_type t = make(AF_TYPE_DECIMAL);
-        t.precision = (uint8_t)(p < 1 ? 1 : p);
+        t.precision = (uint8_t)(p <= 18 ? 18 : AF_DECIMAL_MAX_PRECISION);
         t.scale = (uint8_t)s;
         return t;
     }
-    return make(inf->saw_int64 ? AF_TYPE_INT64 : AF_TYPE_INT32);
+    /* same reasoning: integers are int64 whatever the sample's range */
+    return make(AF_TYPE_INT64);
 }
 
 bool af_infer_nullable(const af_infer *inf)

@@ -7,6 +7,11 @@
  *     null -> date -> timestamp -> string
  * and any mix that has no common type becomes string. Nulls (as the caller
  * decides) do not change the type but make the column nullable.
+ *
+ * The result is widened beyond what the sample strictly needs, because a
+ * sample cannot bound the rest of the input: integers are int64 (int32
+ * only when declared), decimals get precision 18 (38 when the sample needs
+ * more than 18 digits) with the scale seen in the sample.
  */
 #ifndef AF_INFER_H
 #define AF_INFER_H

@@ -459,10 +459,17 @@ int af_decimal_format(af_int128 v, int scale, af_buf *out)
         v < 0 ? (unsigned __int128)0 - (unsigned __int128)v : (unsigned __int128)v;
     char d[64];
     int nd = 0;
-    do {
+    /* 128-bit division is a library call: use it only for digits that do
+     * not fit 64 bits, which almost no real value has */
+    while (mag > UINT64_MAX) {
         d[nd++] = (char)('0' + (int)(mag % 10));
         mag /= 10;
-    } while (mag != 0);
+    }
+    uint64_t small = (uint64_t)mag;
+    do {
+        d[nd++] = (char)('0' + (int)(small % 10));
+        small /= 10;
+    } while (small != 0);
     while (nd <= scale)
         d[nd++] = '0';
     char text[72];

@@ -29,7 +29,7 @@ TEST(empty_and_nulls)
     CHECK_INT(t.id, AF_TYPE_STRING);
     CHECK(nullable);
     t = infer_list((const char *const[]){"1", "", "2", NULL}, NULL, &nullable);
-    CHECK_INT(t.id, AF_TYPE_INT32);
+    CHECK_INT(t.id, AF_TYPE_INT64);
     CHECK(nullable);
     t = infer_list((const char *const[]){"1", "2", NULL}, NULL, &nullable);
     CHECK(!nullable);
@@ -37,15 +37,15 @@ TEST(empty_and_nulls)
 
 TEST(integers)
 {
-    CHECK_INT(INFER(NULL, "1", "-2", "2147483647", "-2147483648").id, AF_TYPE_INT32);
+    CHECK_INT(INFER(NULL, "1", "-2", "2147483647", "-2147483648").id, AF_TYPE_INT64);
     CHECK_INT(INFER(NULL, "1", "2147483648").id, AF_TYPE_INT64);
     CHECK_INT(INFER(NULL, "-2147483649", "5").id, AF_TYPE_INT64);
     CHECK_INT(INFER(NULL, "9223372036854775807", "-9223372036854775808").id, AF_TYPE_INT64);
-    CHECK_INT(INFER(NULL, " 42 ", "+7", "0", "-0").id, AF_TYPE_INT32);
+    CHECK_INT(INFER(NULL, " 42 ", "+7", "0", "-0").id, AF_TYPE_INT64);
     /* Beyond int64: exact decimal(p,0). */
     af_type t = INFER(NULL, "1", "9223372036854775808");
     CHECK_INT(t.id, AF_TYPE_DECIMAL);
-    CHECK_INT(t.precision, 19);
+    CHECK_INT(t.precision, 38);
     CHECK_INT(t.scale, 0);
     t = INFER(NULL, "99999999999999999999999999999999999999");
     CHECK_INT(t.id, AF_TYPE_DECIMAL);
@@ -61,7 +61,7 @@ TEST(leading_zeros_are_strings)
     CHECK_INT(INFER(NULL, "02134").id, AF_TYPE_STRING);
     CHECK_INT(INFER(NULL, "-01").id, AF_TYPE_STRING);
     CHECK_INT(INFER(NULL, "00.5").id, AF_TYPE_STRING);
-    CHECK_INT(INFER(NULL, "0", "10").id, AF_TYPE_INT32);
+    CHECK_INT(INFER(NULL, "0", "10").id, AF_TYPE_INT64);
     CHECK_INT(INFER(NULL, "0.5").id, AF_TYPE_DECIMAL);
 }
 
@@ -69,19 +69,19 @@ TEST(decimals)
 {
     af_type t = INFER(NULL, "1.5", "22.25", "-3");
     CHECK_INT(t.id, AF_TYPE_DECIMAL);
-    CHECK_INT(t.precision, 4);
+    CHECK_INT(t.precision, 18);
     CHECK_INT(t.scale, 2);
     t = INFER(NULL, "0.001");
     CHECK_INT(t.id, AF_TYPE_DECIMAL);
-    CHECK_INT(t.precision, 3);
+    CHECK_INT(t.precision, 18);
     CHECK_INT(t.scale, 3);
     t = INFER(NULL, "123456", "0.5");
-    CHECK_INT(t.precision, 7);
+    CHECK_INT(t.precision, 18);
     CHECK_INT(t.scale, 1);
     /* Decimal widened by an int64 beyond int32. */
     t = INFER(NULL, "1.25", "9000000000");
     CHECK_INT(t.id, AF_TYPE_DECIMAL);
-    CHECK_INT(t.precision, 12);
+    CHECK_INT(t.precision, 18);
     CHECK_INT(t.scale, 2);
     /* European mark. */
     af_parse_options eu;
@@ -116,7 +116,7 @@ TEST(booleans)
 {
     CHECK_INT(INFER(NULL, "true", "False", "YES", "n").id, AF_TYPE_BOOL);
     /* 0/1 stay integers... */
-    CHECK_INT(INFER(NULL, "0", "1", "1").id, AF_TYPE_INT32);
+    CHECK_INT(INFER(NULL, "0", "1", "1").id, AF_TYPE_INT64);
     /* ...so a mix of words and digits is no common type. */
     CHECK_INT(INFER(NULL, "true", "0").id, AF_TYPE_STRING);
     CHECK_INT(INFER(NULL, "true", "maybe").id, AF_TYPE_STRING);
@@ -154,7 +154,7 @@ TEST(dates_and_timestamps)
     CHECK_INT(INFER(NULL, "2024-03-01", "5").id, AF_TYPE_STRING);
     CHECK_INT(INFER(NULL, "2024-03-01", "true").id, AF_TYPE_STRING);
     /* Pure digits are numbers, not compact dates. */
-    CHECK_INT(INFER(NULL, "20240301").id, AF_TYPE_INT32);
+    CHECK_INT(INFER(NULL, "20240301").id, AF_TYPE_INT64);
 }
 
 TEST(configured_formats)
