@@ -6,6 +6,8 @@
 #include <string.h>
 
 static atomic_bool cancel_flag;
+static atomic_bool handlers_installed;
+static _Thread_local atomic_bool *thread_flag;
 static volatile sig_atomic_t cancel_signo;
 
 static void on_stop_signal(int signo)
@@ -30,6 +32,18 @@ void af_cancel_install_signal_handlers(void)
     sigaction(SIGTERM, &sa, NULL);
     sa.sa_handler = on_wake_signal;
     sigaction(SIGUSR1, &sa, NULL);
+    atomic_store(&handlers_installed, true);
+}
+
+void af_cancel_bind(atomic_bool *flag)
+{
+    thread_flag = flag;
+}
+
+void af_cancel_interrupt(pthread_t thread)
+{
+    if (atomic_load(&handlers_installed))
+        pthread_kill(thread, SIGUSR1);
 }
 
 void af_cancel_request(void)

@@ -68,6 +68,7 @@ static void *producer_main(void *arg)
 {
     stream_exec *x = arg;
     af_stream_ctx *ctx = x->ctx;
+    af_cancel_bind(ctx->cancel); /* a failed sink also unblocks a pending read */
     int rc = AF_OK;
     for (;;) {
         if (atomic_load(ctx->cancel)) {
@@ -119,6 +120,7 @@ static void *producer_main(void *arg)
         if (rc)
             break;
     }
+    af_cancel_bind(NULL);
     x->producer_rc = rc;
     if (rc)
         fail_stream(x);
@@ -234,8 +236,10 @@ static void wait_workers(stream_exec *x, af_progress *progress)
             forwarded = true;
             fail_stream(x);
         }
-        if (forwarded) /* again each round, in case it re-entered a blocking call */
-            pthread_kill(x->producer, SIGUSR1);
+        /* a stop request, or a sink that failed: the source may be blocked
+         * in a read, so interrupt it, again each round in case it re-entered */
+        if (forwarded || atomic_load(x->ctx->cancel))
+            af_cancel_interrupt(x->producer);
         af_progress_update(progress, atomic_load(&x->rows_from_source),
                            (uint64_t)atomic_load(&x->ctx->bytes_read),
                            (uint64_t)atomic_load(&x->ctx->bytes_total));
