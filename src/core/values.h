@@ -17,6 +17,7 @@
 #include "core/batch.h"
 #include "core/error.h"
 #include "core/schema.h"
+#include "core/tz.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -90,9 +91,7 @@ long af_utf8_invalid_offset(const char *s, size_t n);
 /* Calendar helpers shared by formatting and parsing. */
 int64_t af_days_from_civil(int64_t y, unsigned m, unsigned d);
 void af_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
-/* Offset in seconds east of UTC of zone tz at UTC instant `utc_seconds`.
- * tz: "UTC", "Z", "+HH:MM", "-HHMM" or an IANA name (via the system zoneinfo). */
-int af_tz_offset(const char *tz, int64_t utc_seconds, int32_t *offset_seconds, af_error *err);
+/* af_tz_offset (UTC offset of a time zone) is declared in core/tz.h. */
 
 /* Writes the decimal `v` with `scale` fractional digits ("-12.3400"). */
 int af_decimal_format(af_int128 v, int scale, af_buf *out);
