@@ -90,6 +90,10 @@ int af_array_append_struct_row(af_array *a);
 /* list/map: append `count` child values first, then this closes the row. */
 int af_array_append_list_row(af_array *a, int64_t count);
 
+/* Appends a copy of src's value i (null, scalar or nested) to dst, which
+ * must have the same type. (batch_select.c) */
+int af_array_append_from(af_array *dst, const af_array *src, int64_t i);
+
 /* Drops rows from `length` on (used to undo a partially appended row).
  * Flat types only; nested arrays return AF_EUNSUPPORTED. */
 int af_array_truncate(af_array *a, int64_t length);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* Appends row i of src to dst (same type), recursing into nested values. */
-static int copy_value(af_array *dst, const af_array *src, int64_t i)
+int af_array_append_from(af_array *dst, const af_array *src, int64_t i)
 {
     if (!af_array_is_valid(src, i))
         return af_array_append_null(dst);
@@ -41,7 +41,7 @@ static int copy_value(af_array *dst, const af_array *src, int64_t i)
         if (dst->n_children != src->n_children)
             return AF_EINTERNAL;
         for (size_t c = 0; !rc && c < src->n_children; c++)
-            rc = copy_value(&dst->children[c], &src->children[c], i);
+            rc = af_array_append_from(&dst->children[c], &src->children[c], i);
         return rc ? rc : af_array_append_struct_row(dst);
     case AF_TYPE_LIST:
     case AF_TYPE_MAP: {
@@ -49,7 +49,7 @@ static int copy_value(af_array *dst, const af_array *src, int64_t i)
         if (e > s && (!src->n_children || !dst->n_children))
             return AF_EINTERNAL;
         for (int32_t k = s; !rc && k < e; k++)
-            rc = copy_value(&dst->children[0], &src->children[0], k);
+            rc = af_array_append_from(&dst->children[0], &src->children[0], k);
         return rc ? rc : af_array_append_list_row(dst, (int64_t)e - s);
     }
     default: return AF_EINTERNAL;
@@ -81,7 +81,7 @@ af_batch *af_batch_filter(const af_batch *b, const bool *keep, af_error *err)
         for (int64_t i = 0; i < rows; i++) {
             if (!keep[i])
                 continue;
-            int rc = copy_value(&r->columns[c], &b->columns[c], i);
+            int rc = af_array_append_from(&r->columns[c], &b->columns[c], i);
             if (rc) {
                 af_error_set(err, rc, "cannot copy row %lld of column '%s' while filtering: %s",
                              (long long)i, b->schema->fields[c].name, af_strerror(rc));
