@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libfyaml-dev libjansson-dev
+  zlib1g-dev libsnappy-dev libzstd-dev liblz4-dev libbrotli-dev   # Parquet page codecs
   clang libclang-rt-14-dev   # libFuzzer harnesses and sanitizer runtimes
 )
 
