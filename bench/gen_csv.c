@@ -36,26 +36,31 @@ static uint64_t rnd(void)
     return z ^ (z >> 31);
 }
 
-static uint32_t rnd_below(uint32_t n) { return (uint32_t)(((rnd() >> 32) * (uint64_t)n) >> 32); }
+static uint32_t rnd_below(uint32_t n)
+{
+    return (uint32_t)(((rnd() >> 32) * (uint64_t)n) >> 32);
+}
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *first_names[] = {
-    "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda",
-    "William", "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica",
-    "Thomas", "Sarah", "Charles", "Karen", "Christopher", "Nancy", "Daniel", "Lisa",
-    "Matthew", "Betty", "Anthony", "Margaret", "Mark", "Sandra", "Sofia", "Lucas",
-    "Emma", "Noah", "Olivia", "Liam", "Mia", "Hugo", "Chloe", "Mateo", "Léa", "Jürgen",
-    "Zoë", "Björn", "Ana", "Pedro", "Yuki", "Wei", "Amara", "Kofi", "Ingrid", "Lars",
+    "James",   "Mary",      "John",    "Patricia", "Robert",      "Jennifer", "Michael", "Linda",
+    "William", "Elizabeth", "David",   "Barbara",  "Richard",     "Susan",    "Joseph",  "Jessica",
+    "Thomas",  "Sarah",     "Charles", "Karen",    "Christopher", "Nancy",    "Daniel",  "Lisa",
+    "Matthew", "Betty",     "Anthony", "Margaret", "Mark",        "Sandra",   "Sofia",   "Lucas",
+    "Emma",    "Noah",      "Olivia",  "Liam",     "Mia",         "Hugo",     "Chloe",   "Mateo",
+    "Léa",     "Jürgen",    "Zoë",     "Björn",    "Ana",         "Pedro",    "Yuki",    "Wei",
+    "Amara",   "Kofi",      "Ingrid",  "Lars",
 };
 static const char *last_names[] = {
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
-    "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson",
-    "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson",
-    "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker",
-    "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores",
-    "Müller", "Schmidt", "Dubois", "Rossi", "Kowalski", "Novak", "Tanaka", "Silva",
-    "O'Brien", "van der Berg", "Okafor", "Johansson",
+    "Smith",        "Johnson",   "Williams",  "Brown",     "Jones",   "Garcia",   "Miller",
+    "Davis",        "Rodriguez", "Martinez",  "Hernandez", "Lopez",   "Gonzalez", "Wilson",
+    "Anderson",     "Thomas",    "Taylor",    "Moore",     "Jackson", "Martin",   "Lee",
+    "Perez",        "Thompson",  "White",     "Harris",    "Sanchez", "Clark",    "Ramirez",
+    "Lewis",        "Robinson",  "Walker",    "Young",     "Allen",   "King",     "Wright",
+    "Scott",        "Torres",    "Nguyen",    "Hill",      "Flores",  "Müller",   "Schmidt",
+    "Dubois",       "Rossi",     "Kowalski",  "Novak",     "Tanaka",  "Silva",    "O'Brien",
+    "van der Berg", "Okafor",    "Johansson",
 };
 static const char *countries[] = {
     "US", "US", "US", "US", "GB", "GB", "DE", "DE", "FR", "FR", "IT", "ES", "NL", "BE",
@@ -63,14 +68,14 @@ static const char *countries[] = {
     "AR", "JP", "KR", "CN", "IN", "AU", "NZ", "ZA", "NG", "KE", "EG", "SG",
 };
 static const char *note_words[] = {
-    "please", "deliver", "before", "noon", "gift", "wrap", "leave", "at", "door",
-    "call", "on", "arrival", "fragile", "handle", "with", "care", "express", "shipping",
-    "requested", "customer", "asked", "for", "invoice", "no", "plastic", "bag",
-    "backorder", "partial", "refund", "pending", "loyalty", "discount", "applied",
-    "second", "attempt", "neighbour", "signed", "by", "reception", "weekend",
+    "please",  "deliver",  "before",    "noon",      "gift",    "wrap",    "leave",     "at",
+    "door",    "call",     "on",        "arrival",   "fragile", "handle",  "with",      "care",
+    "express", "shipping", "requested", "customer",  "asked",   "for",     "invoice",   "no",
+    "plastic", "bag",      "backorder", "partial",   "refund",  "pending", "loyalty",   "discount",
+    "applied", "second",   "attempt",   "neighbour", "signed",  "by",      "reception", "weekend",
 };
-static const char *company_suffixes[] = { "Inc.", "Ltd", "GmbH", "LLC", "S.A." };
-static const char *nicknames[] = { "Bob", "Ace", "Doc", "Red", "Max", "Sunny" };
+static const char *company_suffixes[] = {"Inc.", "Ltd", "GmbH", "LLC", "S.A."};
+static const char *nicknames[] = {"Bob", "Ace", "Doc", "Red", "Max", "Sunny"};
 
 /* output buffer: big writes, no stdio per field */
 static char *out;
@@ -93,7 +98,10 @@ static void put(const char *s, size_t n)
     memcpy(out + out_len, s, n);
     out_len += n;
 }
-static void puts_(const char *s) { put(s, strlen(s)); }
+static void puts_(const char *s)
+{
+    put(s, strlen(s));
+}
 static void putc_(char c)
 {
     if (out_len + 1 > out_cap)
@@ -131,7 +139,7 @@ static void put_field(const char *s)
 
 static int days_in_month(int y, int m)
 {
-    static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
         return 29;
     return d[m - 1];
@@ -182,7 +190,8 @@ int main(int argc, char **argv)
             snprintf(field, sizeof field, "%s \"%s\" %s", fn,
                      nicknames[rnd_below(COUNT(nicknames))], ln);
         else if (special < 10) /* company: comma and quotes */
-            snprintf(field, sizeof field, "\"%s & %s\", %s", ln, last_names[rnd_below(COUNT(last_names))],
+            snprintf(field, sizeof field, "\"%s & %s\", %s", ln,
+                     last_names[rnd_below(COUNT(last_names))],
                      company_suffixes[rnd_below(COUNT(company_suffixes))]);
         else
             snprintf(field, sizeof field, "%s %s", fn, ln);
@@ -208,11 +217,11 @@ int main(int argc, char **argv)
         uint64_t cents;
         uint32_t bucket = rnd_below(100);
         if (bucket < 60)
-            cents = 50 + rnd_below(10000);     /* 0.50 .. 100.49 */
+            cents = 50 + rnd_below(10000); /* 0.50 .. 100.49 */
         else if (bucket < 95)
-            cents = 50 + rnd_below(100000);    /* .. 1000.49 */
+            cents = 50 + rnd_below(100000); /* .. 1000.49 */
         else
-            cents = 50 + rnd_below(499950);    /* .. 4999.99 */
+            cents = 50 + rnd_below(499950); /* .. 4999.99 */
         put_uint(cents / 100, 1);
         putc_('.');
         put_uint(cents % 100, 2);
