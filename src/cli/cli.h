@@ -22,6 +22,7 @@ int af_cmd_run(int argc, char **argv);
 int af_cmd_check(int argc, char **argv);
 int af_cmd_plugins(int argc, char **argv);
 int af_cmd_convert(int argc, char **argv);
+int af_cmd_parquet(int argc, char **argv);
 int af_cmd_help(int argc, char **argv);
 
 #endif

@@ -55,6 +55,20 @@ static const command_help commands[] = {
      "  --compression C          output compression (none in this version for CSV)\n"
      "  --on-error fail|quarantine|skip_with_count   bad rows policy (default fail)\n"
      "  --delimiter C            input delimiter (default from the extension)\n" LOG_FLAGS},
+    {"parquet",
+     "affluent parquet inspect FILE [--json] | affluent parquet cat FILE [--format csv|ndjson] "
+     "[--columns a,b] [--limit N]",
+     "Inspect a Parquet file or print its rows",
+     "inspect prints the schema, row count, writer, row groups with each column\n"
+     "chunk's codec, encodings, sizes, null count and min/max, and the key-value\n"
+     "metadata; --json prints the same as one JSON object.\n"
+     "cat prints the rows as CSV (default) or NDJSON, one row group at a time.\n"
+     "  --json                   inspect: machine-readable output\n"
+     "  --format csv|ndjson      cat: output format (default csv)\n"
+     "  --columns a,b            cat: only these top-level columns, in this order\n"
+     "  --limit N                cat: at most N rows\n"
+     "--where is not available yet.\n"
+     "Exit codes: 0 success, 1 the file cannot be read, 2 usage error or unknown column.\n"},
     {"help", "affluent help [COMMAND]", "Show help for affluent or one command", ""},
     {NULL, NULL, NULL, NULL},
 };
@@ -114,8 +128,8 @@ int af_cli_main(int argc, char **argv)
         const char *name;
         command_fn fn;
     } table[] = {
-        {"run", af_cmd_run},         {"check", af_cmd_check}, {"plugins", af_cmd_plugins},
-        {"convert", af_cmd_convert}, {"help", af_cmd_help},
+        {"run", af_cmd_run},         {"check", af_cmd_check},     {"plugins", af_cmd_plugins},
+        {"convert", af_cmd_convert}, {"parquet", af_cmd_parquet}, {"help", af_cmd_help},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (strcmp(cmd, table[i].name) == 0) {

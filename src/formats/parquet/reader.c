@@ -1,0 +1,545 @@
+/* reader.c - the reading half of parquet.h: opens a Parquet file through a
+ * blob, maps its schema, selects top-level columns and yields batches one
+ * row group at a time (split to the batch row limit), so memory stays
+ * bounded by one row group's selected column chunks.
+ *
+ * Row-group pruning from predicates is not done yet: predicates are
+ * accepted and ignored, every row group is read.
+ */
+#include "formats/parquet/parquet.h"
+
+#include "formats/parquet/column_reader.h"
+#include "formats/parquet/levels.h"
+#include "formats/parquet/meta.h"
+#include "formats/parquet/schema_map.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct af_parquet_reader {
+    af_blob *blob; /* borrowed */
+    af_pq_file_meta *m;
+    af_pq_schema_map sm;
+    af_schema *schema; /* the selected columns */
+    size_t *sel;       /* per selected column: its index in sm.schema */
+    size_t *first;     /* per top-level field of sm.schema: its first leaf */
+    size_t n_sel;
+    af_pq_chunk_data *chunks; /* scratch, one per leaf of the widest column */
+    af_pq_leaf_stream *streams;
+    size_t max_leaves;
+    af_batch_limits limits;
+    size_t next_group;
+    af_batch *cur; /* the row group being handed out in slices */
+    int64_t cur_pos;
+};
+
+static int blob_read_at(void *ctx, uint64_t offset, void *buf, size_t n, af_error *err)
+{
+    return af_blob_read_at(ctx, offset, buf, n, err);
+}
+
+void af_parquet_reader_free(af_parquet_reader *r)
+{
+    if (!r)
+        return;
+    af_batch_release(r->cur);
+    af_schema_free(r->schema);
+    af_pq_schema_map_free(&r->sm);
+    af_pq_file_meta_free(r->m);
+    free(r->sel);
+    free(r->first);
+    free(r->chunks);
+    free(r->streams);
+    free(r);
+}
+
+/* "a, b, c" for messages about unknown columns. */
+static void list_columns(const af_schema *s, af_buf *out)
+{
+    for (size_t i = 0; i < s->n_fields; i++) {
+        if (i)
+            af_buf_append_str(out, ", ");
+        af_buf_append_str(out, s->fields[i].name);
+    }
+}
+
+static int select_columns(af_parquet_reader *r, const af_parquet_read_options *o, af_error *err)
+{
+    const af_schema *all = r->sm.schema;
+    bool all_cols = !o || !o->columns || o->n_columns == 0;
+    size_t n = all_cols ? all->n_fields : o->n_columns;
+    r->sel = calloc(n + 1, sizeof *r->sel);
+    r->schema = af_schema_new();
+    if (!r->sel || !r->schema)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        long idx = (long)i;
+        if (!all_cols) {
+            const char *name = o->columns[i] ? o->columns[i] : "";
+            idx = af_schema_find(all, name);
+            if (idx < 0) {
+                af_buf names;
+                af_buf_init(&names);
+                list_columns(all, &names);
+                af_error_set(err, AF_ENOTFOUND, "%s: no column '%s' (columns: %s)", r->blob->name,
+                             name, names.len ? af_buf_cstr(&names) : "none");
+                af_buf_free(&names);
+                return AF_ENOTFOUND;
+            }
+            if (af_schema_find(r->schema, name) >= 0)
+                return af_error_set(err, AF_EINVAL, "%s: column '%s' is selected twice",
+                                    r->blob->name, name);
+        }
+        r->sel[i] = (size_t)idx;
+        if (af_schema_add(r->schema, &all->fields[idx]) != 0)
+            return af_error_set(err, AF_ENOMEM, "out of memory");
+    }
+    r->n_sel = n;
+    return AF_OK;
+}
+
+/* Finds each top-level field's run of leaves (leaves are depth-first, so a
+ * field's leaves are contiguous) and sizes the scratch arrays. */
+static int index_leaves(af_parquet_reader *r, af_error *err)
+{
+    const af_schema *all = r->sm.schema;
+    r->first = calloc(all->n_fields + 1, sizeof *r->first);
+    if (!r->first)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    size_t l = 0;
+    for (size_t t = 0; t < all->n_fields; t++) {
+        size_t count = af_pq_leaf_count(&all->fields[t]);
+        if (l + count > r->sm.n_leaves)
+            return af_error_set(err, AF_EINTERNAL, "%s: column '%s' has fewer leaves than expected",
+                                r->blob->name, all->fields[t].name);
+        for (size_t k = 0; k < count; k++)
+            if (r->sm.leaves[l + k].top != t)
+                return af_error_set(err, AF_EINTERNAL, "%s: leaves of column '%s' out of order",
+                                    r->blob->name, all->fields[t].name);
+        r->first[t] = l;
+        if (count > r->max_leaves)
+            r->max_leaves = count;
+        l += count;
+    }
+    r->chunks = calloc(r->max_leaves + 1, sizeof *r->chunks);
+    r->streams = calloc(r->max_leaves + 1, sizeof *r->streams);
+    if (!r->chunks || !r->streams)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    return AF_OK;
+}
+
+int af_parquet_reader_open(af_blob *blob, const af_parquet_read_options *opts,
+                           af_parquet_reader **out, af_error *err)
+{
+    *out = NULL;
+    af_parquet_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    r->blob = blob;
+    r->limits = opts ? opts->limits : AF_BATCH_DEFAULT_LIMITS;
+    if (r->limits.max_rows <= 0)
+        r->limits.max_rows = AF_BATCH_DEFAULT_LIMITS.max_rows;
+    int rc = af_pq_footer_read(blob_read_at, blob, blob->size, blob->name, &r->m, err);
+    if (!rc)
+        rc = af_pq_schema_from_parquet(r->m, blob->name, &r->sm, err);
+    if (!rc)
+        rc = index_leaves(r, err);
+    if (!rc)
+        rc = select_columns(r, opts, err);
+    if (rc) {
+        af_parquet_reader_free(r);
+        return rc;
+    }
+    *out = r;
+    return AF_OK;
+}
+
+const af_schema *af_parquet_reader_schema(const af_parquet_reader *r)
+{
+    return r->schema;
+}
+
+int64_t af_parquet_reader_num_rows(const af_parquet_reader *r)
+{
+    return r->m->num_rows;
+}
+
+int af_parquet_reader_row_groups(const af_parquet_reader *r, int *selected, int *total)
+{
+    int n = r->m->n_row_groups > (size_t)INT32_MAX ? INT32_MAX : (int)r->m->n_row_groups;
+    if (selected)
+        *selected = n;
+    if (total)
+        *total = n;
+    return AF_OK;
+}
+
+/* Reads every selected column of row group g into a new batch. */
+static int read_group(af_parquet_reader *r, size_t g, af_batch **out, af_error *err)
+{
+    *out = NULL;
+    int64_t rows = r->m->row_groups[g].num_rows;
+    if (rows < 0)
+        return af_error_set(err, AF_EPARSE, "%s: row group %zu has a negative row count",
+                            r->blob->name, g);
+    af_batch *b = af_batch_new(r->schema);
+    if (!b)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    int rc = AF_OK;
+    for (size_t c = 0; !rc && c < r->n_sel; c++) {
+        size_t top = r->sel[c];
+        size_t first = r->first[top];
+        size_t count = af_pq_leaf_count(&r->sm.schema->fields[top]);
+        size_t done = 0;
+        for (; !rc && done < count; done++) {
+            rc = af_pq_read_column_chunk(r->blob, r->m, (int)g, &r->sm.leaves[first + done],
+                                         &r->chunks[done], err);
+            af_pq_chunk_leaf_stream(&r->chunks[done], &r->streams[done]);
+        }
+        if (!rc) {
+            rc = af_pq_assemble(&b->schema->fields[c], &b->columns[c], r->streams, rows, err);
+            if (rc)
+                af_error_wrap(err, "%s: row group %zu", r->blob->name, g);
+        }
+        for (size_t k = 0; k < done; k++)
+            af_pq_chunk_data_free(&r->chunks[k]);
+    }
+    if (!rc)
+        rc = af_batch_seal(b, err);
+    if (rc) {
+        af_batch_release(b);
+        return rc;
+    }
+    *out = b;
+    return AF_OK;
+}
+
+/* Copies rows [start, end) of b into a new batch. */
+static int slice(const af_batch *b, int64_t start, int64_t end, af_batch **out, af_error *err)
+{
+    *out = NULL;
+    af_batch *s = af_batch_new(b->schema);
+    if (!s)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    for (size_t c = 0; c < b->schema->n_fields; c++)
+        for (int64_t i = start; i < end; i++)
+            if (af_array_append_from(&s->columns[c], &b->columns[c], i) != 0) {
+                af_batch_release(s);
+                return af_error_set(err, AF_ENOMEM, "out of memory copying column '%s'",
+                                    b->schema->fields[c].name);
+            }
+    int rc = af_batch_seal(s, err);
+    if (rc) {
+        af_batch_release(s);
+        return rc;
+    }
+    *out = s;
+    return AF_OK;
+}
+
+int af_parquet_reader_next(af_parquet_reader *r, af_batch **out, af_error *err)
+{
+    *out = NULL;
+    for (;;) {
+        if (r->cur) {
+            int64_t n = r->cur->n_rows;
+            if (r->cur_pos == 0 && n <= r->limits.max_rows) {
+                *out = r->cur;
+                r->cur = NULL;
+                return AF_OK;
+            }
+            if (r->cur_pos < n) {
+                int64_t end =
+                    n - r->cur_pos > r->limits.max_rows ? r->cur_pos + r->limits.max_rows : n;
+                int rc = slice(r->cur, r->cur_pos, end, out, err);
+                if (rc)
+                    return rc;
+                r->cur_pos = end;
+                return AF_OK;
+            }
+            af_batch_release(r->cur);
+            r->cur = NULL;
+        }
+        if (r->next_group >= r->m->n_row_groups)
+            return AF_OK;
+        size_t g = r->next_group++;
+        if (r->m->row_groups[g].num_rows == 0)
+            continue;
+        int rc = read_group(r, g, &r->cur, err);
+        if (rc)
+            return rc;
+        r->cur_pos = 0;
+    }
+}
+
+/* ---- describe ---- */
+
+static bool is_text_column(const af_pq_schema_element *e)
+{
+    if (e->logical.kind == AF_PQ_LT_STRING || e->logical.kind == AF_PQ_LT_ENUM ||
+        e->logical.kind == AF_PQ_LT_JSON)
+        return true;
+    return e->has_converted_type &&
+           (e->converted_type == AF_PQ_CT_UTF8 || e->converted_type == AF_PQ_CT_ENUM ||
+            e->converted_type == AF_PQ_CT_JSON);
+}
+
+static int64_t le_int(const uint8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    if (n == 4)
+        return (int32_t)(uint32_t)v;
+    return (int64_t)v;
+}
+
+/* Appends a statistics bound as text (json: as a JSON value). Values are
+ * shown as stored: numbers for numeric physical types, strings for text
+ * columns, hex for other bytes. */
+static void append_bound(af_buf *out, const af_pq_bytes *v, int32_t type, bool text, bool json)
+{
+    if (type == AF_PQ_BOOLEAN && v->len == 1) {
+        af_buf_append_str(out, v->data[0] ? "true" : "false");
+    } else if ((type == AF_PQ_INT32 && v->len == 4) || (type == AF_PQ_INT64 && v->len == 8)) {
+        af_buf_append_int(out, le_int(v->data, v->len));
+    } else if (type == AF_PQ_FLOAT && v->len == 4) {
+        float f;
+        memcpy(&f, v->data, 4);
+        if (json && (f != f || f - f != 0))
+            af_buf_printf(out, "\"%g\"", (double)f);
+        else
+            af_buf_printf(out, "%.9g", (double)f);
+    } else if (type == AF_PQ_DOUBLE && v->len == 8) {
+        double d;
+        memcpy(&d, v->data, 8);
+        if (json && (d != d || d - d != 0))
+            af_buf_printf(out, "\"%g\"", d);
+        else
+            af_buf_printf(out, "%.17g", d);
+    } else if (text) {
+        if (json)
+            af_buf_append_json_string(out, (const char *)v->data, v->len);
+        else
+            af_buf_append_json_string(out, (const char *)v->data, v->len > 64 ? 64 : v->len);
+    } else {
+        if (json)
+            af_buf_append_byte(out, '"');
+        af_buf_append_str(out, "0x");
+        for (size_t i = 0; i < v->len && (json || i < 32); i++)
+            af_buf_printf(out, "%02x", v->data[i]);
+        if (json)
+            af_buf_append_byte(out, '"');
+    }
+}
+
+static void append_path(af_buf *out, const af_pq_column_meta *cm)
+{
+    for (size_t i = 0; i < cm->n_path; i++) {
+        if (i)
+            af_buf_append_byte(out, '.');
+        af_buf_append_str(out, cm->path[i]);
+    }
+}
+
+typedef struct describe_ctx {
+    const af_pq_file_meta *m;
+    af_buf *out;
+    bool json;
+} describe_ctx;
+
+/* min/max to show for column c of a row group, or false. */
+static bool chunk_bounds(const af_pq_file_meta *m, size_t c, const af_pq_column_meta *cm,
+                         const af_pq_bytes **min, const af_pq_bytes **max)
+{
+    const af_pq_statistics *s = &cm->statistics;
+    if (!cm->has_statistics)
+        return false;
+    bool order_known = !m->has_column_orders || c >= m->n_column_orders ||
+                       m->column_orders[c] != AF_PQ_ORDER_OTHER;
+    if (order_known && s->has_min_value && s->has_max_value) {
+        *min = &s->min_value;
+        *max = &s->max_value;
+        return true;
+    }
+    /* The deprecated fields use signed order: right for numbers only. */
+    bool numeric = cm->type != AF_PQ_BYTE_ARRAY && cm->type != AF_PQ_FIXED_LEN_BYTE_ARRAY &&
+                   cm->type != AF_PQ_INT96;
+    if (numeric && s->has_min && s->has_max) {
+        *min = &s->min;
+        *max = &s->max;
+        return true;
+    }
+    return false;
+}
+
+static void describe_chunk(describe_ctx *d, size_t c, const af_pq_column_chunk *cc)
+{
+    af_buf *out = d->out;
+    const af_pq_column_meta *cm = &cc->meta_data;
+    const af_pq_schema_element *e =
+        d->m->leaves && c < d->m->n_leaves ? &d->m->schema[d->m->leaves[c]] : NULL;
+    bool text = e && is_text_column(e);
+    const af_pq_bytes *min = NULL, *max = NULL;
+    bool bounds = cc->has_meta_data && chunk_bounds(d->m, c, cm, &min, &max);
+    if (d->json) {
+        af_buf_append_str(out, "{\"path\":");
+        af_buf t;
+        af_buf_init(&t);
+        append_path(&t, cm);
+        af_buf_append_json_string(out, t.data ? (const char *)t.data : "", t.len);
+        af_buf_free(&t);
+        if (!cc->has_meta_data) {
+            af_buf_append_str(out, "}");
+            return;
+        }
+        af_buf_printf(out, ",\"type\":\"%s\",\"codec\":\"%s\",\"encodings\":[",
+                      af_pq_type_name(cm->type), af_pq_codec_name(cm->codec));
+        for (size_t i = 0; i < cm->n_encodings; i++)
+            af_buf_printf(out, "%s\"%s\"", i ? "," : "", af_pq_encoding_name(cm->encodings[i]));
+        af_buf_printf(out,
+                      "],\"num_values\":%lld,\"compressed_size\":%lld,"
+                      "\"uncompressed_size\":%lld",
+                      (long long)cm->num_values, (long long)cm->total_compressed_size,
+                      (long long)cm->total_uncompressed_size);
+        if (cm->has_statistics && cm->statistics.has_null_count)
+            af_buf_printf(out, ",\"null_count\":%lld", (long long)cm->statistics.null_count);
+        if (bounds) {
+            af_buf_append_str(out, ",\"min\":");
+            append_bound(out, min, cm->type, text, true);
+            af_buf_append_str(out, ",\"max\":");
+            append_bound(out, max, cm->type, text, true);
+        }
+        af_buf_append_byte(out, '}');
+        return;
+    }
+    af_buf_append_str(out, "    ");
+    append_path(out, cm);
+    if (!cc->has_meta_data) {
+        af_buf_append_str(out, ": no metadata\n");
+        return;
+    }
+    af_buf_printf(out, ": %s %s, encodings ", af_pq_type_name(cm->type),
+                  af_pq_codec_name(cm->codec));
+    for (size_t i = 0; i < cm->n_encodings; i++)
+        af_buf_printf(out, "%s%s", i ? "," : "", af_pq_encoding_name(cm->encodings[i]));
+    af_buf_printf(out, ", %lld values, %lld bytes compressed, %lld uncompressed",
+                  (long long)cm->num_values, (long long)cm->total_compressed_size,
+                  (long long)cm->total_uncompressed_size);
+    if (cm->has_statistics && cm->statistics.has_null_count)
+        af_buf_printf(out, ", nulls %lld", (long long)cm->statistics.null_count);
+    if (bounds) {
+        af_buf_append_str(out, ", min ");
+        append_bound(out, min, cm->type, text, false);
+        af_buf_append_str(out, ", max ");
+        append_bound(out, max, cm->type, text, false);
+    }
+    af_buf_append_byte(out, '\n');
+}
+
+static void describe_schema_text(af_buf *out, const af_field *f, int depth)
+{
+    af_buf_printf(out, "%*s%s: ", 2 + 2 * depth, "", f->name);
+    af_field_format_type(f, out);
+    af_buf_append_str(out, f->nullable ? "\n" : " not null\n");
+    if (f->type.id == AF_TYPE_STRUCT)
+        for (size_t i = 0; i < f->n_children; i++)
+            describe_schema_text(out, &f->children[i], depth + 1);
+}
+
+static void describe_kv_text(af_buf *out, const af_pq_key_value *kv)
+{
+    af_buf_printf(out, "  %s: ", kv->key);
+    if (!kv->value) {
+        af_buf_append_str(out, "(no value)\n");
+        return;
+    }
+    size_t n = kv->value_len > 120 ? 120 : kv->value_len;
+    af_buf_append_json_string(out, kv->value, n);
+    if (n < kv->value_len)
+        af_buf_printf(out, " ... (%zu bytes)", kv->value_len);
+    af_buf_append_byte(out, '\n');
+}
+
+int af_parquet_describe(af_blob *blob, bool json, af_buf *out, af_error *err)
+{
+    af_pq_file_meta *m = NULL;
+    int rc = af_pq_footer_read(blob_read_at, blob, blob->size, blob->name, &m, err);
+    if (rc)
+        return rc;
+    af_pq_schema_map sm;
+    memset(&sm, 0, sizeof sm);
+    af_error map_err;
+    af_error_clear(&map_err);
+    bool mapped = af_pq_schema_from_parquet(m, blob->name, &sm, &map_err) == 0;
+    describe_ctx d = {m, out, json};
+    if (json) {
+        af_buf_append_str(out, "{\"file\":");
+        af_buf_append_json_string(out, blob->name, strlen(blob->name));
+        af_buf_printf(out,
+                      ",\"num_rows\":%lld,\"version\":%d,\"created_by\":", (long long)m->num_rows,
+                      (int)m->version);
+        if (m->created_by)
+            af_buf_append_json_string(out, m->created_by, strlen(m->created_by));
+        else
+            af_buf_append_str(out, "null");
+        af_buf_append_str(out, ",\"schema\":");
+        if (mapped) {
+            af_schema_to_json(sm.schema, out);
+        } else {
+            af_buf_append_str(out, "null,\"schema_error\":");
+            af_buf_append_json_string(out, map_err.msg, strlen(map_err.msg));
+        }
+        af_buf_printf(out, ",\"row_groups\":[");
+        for (size_t g = 0; g < m->n_row_groups; g++) {
+            const af_pq_row_group *rg = &m->row_groups[g];
+            af_buf_printf(out, "%s{\"num_rows\":%lld,\"total_byte_size\":%lld,\"columns\":[",
+                          g ? "," : "", (long long)rg->num_rows, (long long)rg->total_byte_size);
+            for (size_t c = 0; c < rg->n_columns; c++) {
+                if (c)
+                    af_buf_append_byte(out, ',');
+                describe_chunk(&d, c, &rg->columns[c]);
+            }
+            af_buf_append_str(out, "]}");
+        }
+        af_buf_append_str(out, "],\"key_value_metadata\":[");
+        for (size_t i = 0; i < m->n_key_value; i++) {
+            const af_pq_key_value *kv = &m->key_value[i];
+            af_buf_append_str(out, i ? ",{\"key\":" : "{\"key\":");
+            af_buf_append_json_string(out, kv->key ? kv->key : "", kv->key ? strlen(kv->key) : 0);
+            af_buf_append_str(out, ",\"value\":");
+            if (kv->value)
+                af_buf_append_json_string(out, kv->value, kv->value_len);
+            else
+                af_buf_append_str(out, "null");
+            af_buf_append_byte(out, '}');
+        }
+        af_buf_append_str(out, "]}\n");
+    } else {
+        af_buf_printf(out, "file: %s\nrows: %lld\nrow groups: %zu\ncreated by: %s\nversion: %d\n",
+                      blob->name, (long long)m->num_rows, m->n_row_groups,
+                      m->created_by ? m->created_by : "(unknown)", (int)m->version);
+        af_buf_append_str(out, "schema:\n");
+        if (mapped) {
+            for (size_t i = 0; i < sm.schema->n_fields; i++)
+                describe_schema_text(out, &sm.schema->fields[i], 0);
+        } else {
+            af_buf_printf(out, "  (cannot map: %s)\n", map_err.msg);
+        }
+        for (size_t g = 0; g < m->n_row_groups; g++) {
+            const af_pq_row_group *rg = &m->row_groups[g];
+            af_buf_printf(out, "row group %zu: %lld rows, %lld bytes\n", g, (long long)rg->num_rows,
+                          (long long)rg->total_byte_size);
+            for (size_t c = 0; c < rg->n_columns; c++)
+                describe_chunk(&d, c, &rg->columns[c]);
+        }
+        if (m->n_key_value) {
+            af_buf_append_str(out, "key-value metadata:\n");
+            for (size_t i = 0; i < m->n_key_value; i++)
+                describe_kv_text(out, &m->key_value[i]);
+        }
+    }
+    af_pq_schema_map_free(&sm);
+    af_pq_file_meta_free(m);
+    return AF_OK;
+}
