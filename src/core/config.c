@@ -584,6 +584,13 @@ static int load_common(const char *yaml, size_t len, const char *path, char *dir
         af_pipeline_free(p);
         return rc;
     }
+    if (af_config_check_explicit_keys(yaml, len, &bad_line, &bad_col)) {
+        int rc = af_config_fail_at(&L, af_config_loc(&L, bad_line, bad_col), AF_ECONFIG,
+                                   "explicit mapping keys ('? key') are not accepted in "
+                                   "pipeline files; write 'key: value'");
+        af_pipeline_free(p);
+        return rc;
+    }
 
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);

@@ -83,6 +83,7 @@ void af_yaml_no_output(struct fy_diag *diag, void *user, const char *buf, size_t
 int af_yaml_error(af_config_loader *L, struct fy_diag *diag);
 /* Returns 0, or -1 with the 1-based line/column of the first byte that is not
  * valid UTF-8 (or is NUL). */
+int af_config_check_explicit_keys(const char *s, size_t n, int *line, int *col);
 int af_config_check_utf8(const unsigned char *s, size_t n, int *line, int *col);
 
 /* ---- secrets (config_secrets.c) ---- */

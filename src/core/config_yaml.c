@@ -459,3 +459,39 @@ int af_config_check_utf8(const unsigned char *s, size_t n, int *line, int *col)
     }
     return 0;
 }
+
+/* libfyaml 0.7.12 crashes (a write through NULL while cleaning up indents)
+ * on explicit block mapping keys ("? key") combined with tabs in the key's
+ * content (found by fuzzing, in several shapes). Pipeline files never need
+ * explicit keys, so a line that starts one is refused before the parser
+ * sees it. Returns 0, or -1 with the 1-based line and column of the '?'. */
+int af_config_check_explicit_keys(const char *s, size_t n, int *line, int *col)
+{
+    int ln = 1;
+    size_t i = 0;
+    while (i < n) {
+        size_t start = i, end = i;
+        while (end < n && s[end] != '\n')
+            end++;
+        /* skip indentation and sequence dashes: "  - - ? key" */
+        size_t k = start;
+        for (;;) {
+            while (k < end && s[k] == ' ')
+                k++;
+            if (k + 1 < end && s[k] == '-' && (s[k + 1] == ' ' || s[k + 1] == '\t'))
+                k += 2;
+            else
+                break;
+        }
+        bool explicit_key =
+            k < end && s[k] == '?' && (k + 1 == end || s[k + 1] == ' ' || s[k + 1] == '\t');
+        if (explicit_key) {
+            *line = ln;
+            *col = (int)(k - start) + 1;
+            return -1;
+        }
+        ln++;
+        i = end + 1;
+    }
+    return 0;
+}

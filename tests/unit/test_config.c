@@ -965,4 +965,28 @@ TEST(did_you_mean)
     CHECK(af_did_you_mean("x", c, 0) == NULL);
 }
 
+/* libfyaml 0.7.12 crashes on an explicit key line holding a tab (found by
+ * fuzzing); the loader refuses such lines before parsing. */
+TEST(explicit_key_with_tab_is_refused_not_crashing)
+{
+    static const char *inputs[] = {
+        "name: :\n? ldefa:\t:\n? lts:\n? ults:\n? :",
+        "x:\n  ? a:\t:\n",
+        "x:\n  -  ? a:\t:\n",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        af_pipeline *p = NULL;
+        af_error err = {0};
+        CHECK_INT(af_pipeline_load_string(inputs[i], strlen(inputs[i]), "k.yml", &p, &err),
+                  AF_ECONFIG);
+        CHECK_CONTAINS(err.msg, "explicit mapping keys");
+        CHECK(p == NULL);
+    }
+    af_pipeline *p = NULL;
+    af_error err = {0};
+    const char *text = "x:\n  ? a:\t:\n";
+    af_pipeline_load_string(text, strlen(text), "k.yml", &p, &err);
+    CHECK_CONTAINS(err.msg, "k.yml:2:3:");
+}
+
 TEST_MAIN()
