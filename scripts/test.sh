@@ -4,7 +4,9 @@
 # integration test under both with ctest, then a short libFuzzer run of each
 # harness. Exits non-zero on the first failing stage.
 #   AF_SKIP_SETUP=1   do not run scripts/setup.sh
-#   AF_FUZZ_SECONDS=N seconds per fuzz harness (default 20; 0 skips fuzzing)
+#   AF_FUZZ_SECONDS=N at most N seconds per fuzz harness (default 30; 0 skips fuzzing)
+#   AF_FUZZ_RUNS=N    inputs per harness, fixed seed (default 60000), so CI is repeatable;
+#                     explore longer with scripts/fuzz.sh directly
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -23,7 +25,8 @@ echo "== sanitizer tests"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
 
-fuzz_seconds=${AF_FUZZ_SECONDS:-20}
+fuzz_seconds=${AF_FUZZ_SECONDS:-30}
+export AF_FUZZ_RUNS=${AF_FUZZ_RUNS:-60000}
 if [ "$fuzz_seconds" != 0 ]; then
   echo "== fuzz build (clang, libFuzzer)"
   CC=clang bash scripts/build.sh build-fuzz -DCMAKE_C_COMPILER=clang -DAF_FUZZ=ON -DAF_TESTS=OFF \
