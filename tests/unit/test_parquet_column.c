@@ -8,6 +8,7 @@
 #include "formats/parquet/meta.h"
 #include "formats/parquet/schema_map.h"
 #include "io/blob.h"
+#include "parquet_testing.h"
 #include "test.h"
 
 #include <dirent.h>
@@ -30,19 +31,6 @@ static bool expected_to_fail(const char *file)
     return false;
 }
 
-static const char *testing_dir(char *buf, size_t n)
-{
-    const char *fx = getenv("AF_FIXTURES");
-    snprintf(buf, n, "%s/../../../shared/data/parquet-testing", fx ? fx : "tests/fixtures");
-    struct stat st;
-    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? buf : NULL;
-}
-
-static int blob_read_at(void *ctx, uint64_t off, void *buf, size_t n, af_error *err)
-{
-    return af_blob_read_at(ctx, off, buf, n, err);
-}
-
 /* Reads every row group of the file behind blob into one batch of the
  * mapped schema. */
 static int read_blob(af_blob *blob, const char *file, af_batch **out, af_error *err)
@@ -54,7 +42,7 @@ static int read_blob(af_blob *blob, const char *file, af_batch **out, af_error *
     af_batch *b = NULL;
     af_pq_chunk_data *chunks = NULL;
     af_pq_leaf_stream *streams = NULL;
-    int rc = af_pq_footer_read(blob_read_at, blob, blob->size, file, &m, err);
+    int rc = af_pq_footer_read(testing_blob_read_at, blob, blob->size, file, &m, err);
     if (!rc)
         rc = af_pq_schema_from_parquet(m, file, &sm, err);
     if (!rc) {
@@ -127,8 +115,9 @@ static void dump(const char *file, const af_batch *b)
 static int read_file(const char *dir, const char *file, af_batch **out, af_error *err)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
     *out = NULL;
+    if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path)
+        return af_error_set(err, AF_EINVAL, "%s/%s: path too long", dir, file);
     af_blob *blob = NULL;
     int rc = af_blob_open_file(path, &blob, err);
     if (!rc)
@@ -470,7 +459,8 @@ TEST(corrupted_files)
     unsigned state = 42;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        if (snprintf(path, sizeof path, "%s/%s", dir, files[i]) >= (int)sizeof path)
+            continue;
         FILE *f = fopen(path, "rb");
         if (!f)
             continue;

@@ -5,6 +5,7 @@
  * of every file in the shared parquet-testing folder. */
 #include "formats/parquet/meta.h"
 #include "formats/parquet/thrift.h"
+#include "parquet_testing.h"
 #include "test.h"
 
 #include <dirent.h>
@@ -1002,45 +1003,6 @@ TEST(footer_reader_checks)
 }
 
 /* ---- real files ---- */
-
-typedef struct fd_file {
-    int fd;
-} fd_file;
-
-static int fd_read_at(void *ctx, uint64_t off, void *buf, size_t n, af_error *err)
-{
-    fd_file *f = ctx;
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = pread(f->fd, (char *)buf + done, n - done, (off_t)(off + done));
-        if (r <= 0)
-            return af_error_set(err, AF_EIO, "short read");
-        done += (size_t)r;
-    }
-    return 0;
-}
-
-static const char *testing_dir(char *buf, size_t n)
-{
-    const char *fx = getenv("AF_FIXTURES");
-    snprintf(buf, n, "%s/../../../shared/data/parquet-testing", fx ? fx : "tests/fixtures");
-    struct stat st;
-    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? buf : NULL;
-}
-
-static int open_footer(const char *dir, const char *file, af_pq_file_meta **m, af_error *err)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    fd_file f = {open(path, O_RDONLY)};
-    if (f.fd < 0)
-        return af_error_set(err, AF_ENOTFOUND, "%s: cannot open", path);
-    struct stat st;
-    fstat(f.fd, &st);
-    int rc = af_pq_footer_read(fd_read_at, &f, (uint64_t)st.st_size, file, m, err);
-    close(f.fd);
-    return rc;
-}
 
 static const af_pq_schema_element *leaf(const af_pq_file_meta *m, size_t i)
 {
