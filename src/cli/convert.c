@@ -24,8 +24,14 @@ typedef struct file_format {
 static const file_format formats[] = {
     {"csv", ".csv", "csv", "csv", ","},
     {"tsv", ".tsv", "csv", "csv", "tab"},
+    {"parquet", ".parquet", "parquet", "parquet", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
+
+/* Compression suffixes a text input may carry ("orders.csv.gz"); the
+ * source detects the codec from the bytes, the suffix only hides the
+ * format's extension. */
+static const char *const compressed_suffixes[] = {".gz", ".zst", ".zstd", ".lz4", NULL};
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -41,12 +47,36 @@ static const file_format *format_by_name(const char *name)
     return NULL;
 }
 
-static const file_format *format_of_path(const char *path)
+static const file_format *format_of_path(const char *path, bool allow_compressed)
 {
     for (const file_format *f = formats; f->name; f++)
         if (ends_with(path, f->ext))
             return f;
+    if (!allow_compressed)
+        return NULL;
+    for (const char *const *z = compressed_suffixes; *z; z++) {
+        if (!ends_with(path, *z))
+            continue;
+        size_t n = strlen(path) - strlen(*z);
+        for (const file_format *f = formats; f->name; f++) {
+            size_t m = strlen(f->ext);
+            if (f->delimiter && n >= m && strncasecmp(path + n - m, f->ext, m) == 0)
+                return f;
+        }
+    }
     return NULL;
+}
+
+/* --row-group-size: a bare number counts rows, a size with a unit
+ * ("64MB", "1GiB") bounds the memory the rows hold. */
+static bool is_row_count(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
 }
 
 static int set_option(const af_config_map *map, void *config, const char *name, const char *value,
@@ -77,6 +107,7 @@ int af_cmd_convert(int argc, char **argv)
         {"compression", required_argument, NULL, 'c'},
         {"on-error", required_argument, NULL, 'e'},
         {"delimiter", required_argument, NULL, 'd'},
+        {"row-group-size", required_argument, NULL, 'r'},
         AF_CLI_LOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -84,6 +115,7 @@ int af_cmd_convert(int argc, char **argv)
     af_cli_log_flags_default(&lf);
     lf.level = AF_LOG_WARN; /* a one-shot conversion is quiet unless asked */
     const char *out_format = NULL, *compression = NULL, *on_error = "fail", *delimiter = NULL;
+    const char *row_group_size = NULL;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
@@ -97,27 +129,34 @@ int af_cmd_convert(int argc, char **argv)
         case 'c': compression = optarg; break;
         case 'e': on_error = optarg; break;
         case 'd': delimiter = optarg; break;
+        case 'r': row_group_size = optarg; break;
         default: return af_cli_usage_error("convert", "unknown option");
         }
     }
     if (argc - optind != 2)
         return af_cli_usage_error("convert", "INPUT and OUTPUT are required");
     const char *in_path = argv[optind], *out_path = argv[optind + 1];
-    const file_format *in_fmt = format_of_path(in_path);
+    const file_format *in_fmt = format_of_path(in_path, true);
     if (!in_fmt)
         return af_cli_usage_error("convert",
                                   "cannot tell the format of '%s' from its extension (supported: "
-                                  ".csv, .tsv)",
+                                  ".csv, .tsv, .parquet; .csv and .tsv may end in .gz, .zst, "
+                                  ".lz4)",
                                   in_path);
-    const file_format *out_fmt = out_format ? format_by_name(out_format) : format_of_path(out_path);
+    const file_format *out_fmt =
+        out_format ? format_by_name(out_format) : format_of_path(out_path, false);
     if (!out_fmt)
-        return af_cli_usage_error("convert", "unknown output format for '%s' (supported: csv, tsv)",
+        return af_cli_usage_error("convert",
+                                  "unknown output format for '%s' (supported: csv, tsv, parquet)",
                                   out_format ? out_format : out_path);
-    if (compression && strcmp(compression, "none") != 0)
+    bool to_parquet = strcmp(out_fmt->sink, "parquet") == 0;
+    if (compression && !to_parquet && strcmp(compression, "none") != 0)
         return af_cli_usage_error("convert",
                                   "--compression %s is not available for %s output in this version "
                                   "(only none)",
                                   compression, out_fmt->name);
+    if (row_group_size && !to_parquet)
+        return af_cli_usage_error("convert", "--row-group-size applies to parquet output only");
     int policy;
     if (strcmp(on_error, "fail") == 0)
         policy = AF_ON_ERROR_FAIL;
@@ -141,15 +180,24 @@ int af_cmd_convert(int argc, char **argv)
     int rc =
         prepare(&sc.source, AF_PLUGIN_SOURCE, src->name, src, src->options, src->config_size, &err);
     rc = rc ? rc : set_option(src->options, sc.source.config, "path", in_path, &err);
-    rc = rc ? rc
-            : set_option(src->options, sc.source.config, "delimiter",
-                         delimiter ? delimiter : in_fmt->delimiter, &err);
+    if (in_fmt->delimiter)
+        rc = rc ? rc
+                : set_option(src->options, sc.source.config, "delimiter",
+                             delimiter ? delimiter : in_fmt->delimiter, &err);
     rc =
         rc ? rc
            : prepare(&target, AF_PLUGIN_SINK, snk->name, snk, snk->options, snk->config_size, &err);
     rc = rc ? rc : set_option(snk->options, target.config, "path", out_path, &err);
-    rc = rc ? rc : set_option(snk->options, target.config, "delimiter", out_fmt->delimiter, &err);
-
+    if (out_fmt->delimiter)
+        rc = rc ? rc
+                : set_option(snk->options, target.config, "delimiter", out_fmt->delimiter, &err);
+    if (to_parquet && compression)
+        rc = rc ? rc : set_option(snk->options, target.config, "compression", compression, &err);
+    if (row_group_size)
+        rc = rc ? rc
+                : set_option(snk->options, target.config,
+                             is_row_count(row_group_size) ? "row_group_rows" : "row_group_size",
+                             row_group_size, &err);
     char *run_id = af_run_id_new();
     af_buf qpath;
     af_buf_init(&qpath);

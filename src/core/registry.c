@@ -8,9 +8,12 @@ extern const af_source_plugin af_source_csv;
 extern const af_transform_plugin af_transform_select;
 extern const af_transform_plugin af_transform_cast;
 extern const af_sink_plugin af_sink_csv;
+extern const af_sink_plugin af_sink_parquet;
+extern const af_source_plugin af_source_parquet;
 
 static const af_source_plugin *const sources[] = {
     &af_source_csv,
+    &af_source_parquet,
     NULL,
 };
 
@@ -22,6 +25,7 @@ static const af_transform_plugin *const transforms[] = {
 
 static const af_sink_plugin *const sinks[] = {
     &af_sink_csv,
+    &af_sink_parquet,
     NULL,
 };
 

@@ -53,7 +53,9 @@ static void join_path(const af_pq_leaf_info *leaf, char *buf, size_t n)
 static int grow_levels(chunk_reader *cr, size_t more, af_error *err)
 {
     af_pq_chunk_data *d = cr->out;
-    if (d->n + more <= cr->cap)
+    /* allocate even for zero entries: callers take d->def + d->n, which
+     * must not be arithmetic on NULL (an empty first page) */
+    if (d->n + more <= cr->cap && cr->cap > 0)
         return 0;
     size_t cap = cr->cap ? cr->cap : 1024;
     while (cap < d->n + more)

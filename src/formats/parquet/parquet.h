@@ -93,8 +93,12 @@ int af_parquet_describe(af_blob *blob, bool json, af_buf *out, af_error *err);
 typedef struct af_parquet_write_options {
     int codec;                    /* af_codec; default ZSTD */
     int level;                    /* codec level; 0 = codec default */
-    int64_t row_group_bytes;      /* target uncompressed bytes per row group; default 128 MiB */
-    int64_t page_bytes;           /* target page size; default 1 MiB */
+    int64_t row_group_bytes;      /* a row group closes once the batches written into it
+                                     hold this many bytes in memory; default 128 MiB */
+    int64_t row_group_rows;       /* ...or this many rows; 0 (default) = no row limit */
+    int64_t page_bytes;           /* target page size (encoded, before compression); 1 MiB */
+    int64_t page_rows;            /* most level entries per page; default 20000, so the
+                                     page index can skip in small steps */
     bool dictionary;              /* default true; falls back to PLAIN when it grows too large */
     int64_t dictionary_max_bytes; /* default 1 MiB per column chunk */
     int data_page_version;        /* 1 (default) or 2 */
