@@ -30,7 +30,7 @@ static bool has_offsets(af_type_id id)
 }
 
 /* Bytes per value of fixed-width types; 0 for the others. */
-static size_t value_width(const af_type *t)
+size_t af_array_value_width(const af_type *t)
 {
     switch (t->id) {
     case AF_TYPE_INT8: return 1;
@@ -82,7 +82,7 @@ static int32_t last_offset(const af_array *a)
 
 /* Records the validity of the row being appended (index a->length) and
  * counts it. Allocates the bitmap on the first null, backfilling ones. */
-static int push_validity(af_array *a, bool valid)
+int af_array_push_validity(af_array *a, bool valid)
 {
     if (!a->has_validity) {
         if (valid)
@@ -293,14 +293,14 @@ int af_array_append_null(af_array *a)
             rc = af_array_append_null(&a->children[i]);
         break;
     default: {
-        size_t w = value_width(&a->field->type);
+        size_t w = af_array_value_width(&a->field->type);
         if (!w)
             return AF_EINTERNAL;
         rc = af_buf_append_zeros(&a->data, w);
     }
     }
     if (!rc)
-        rc = push_validity(a, false);
+        rc = af_array_push_validity(a, false);
     if (rc) {
         a->data.len = saved_data;
         a->offsets.len = saved_off;
@@ -316,7 +316,7 @@ int af_array_append_bool(af_array *a, bool v)
         return AF_EINTERNAL;
     int rc = put_bit(&a->data, a->length, v);
     if (!rc)
-        rc = push_validity(a, true);
+        rc = af_array_push_validity(a, true);
     if (rc)
         return rc;
     a->length++;
@@ -328,7 +328,7 @@ static int append_fixed(af_array *a, const void *p, size_t n)
     int rc = af_buf_append(&a->data, p, n);
     if (rc)
         return rc;
-    rc = push_validity(a, true);
+    rc = af_array_push_validity(a, true);
     if (rc) {
         a->data.len -= n;
         return rc;
@@ -358,7 +358,7 @@ int af_array_append_int(af_array *a, int64_t v)
     case AF_TYPE_TIME:
     case AF_TYPE_INT64:
     case AF_TYPE_TIMESTAMP:
-        if (value_width(t) == 4) {
+        if (af_array_value_width(t) == 4) {
             if (v < INT32_MIN || v > INT32_MAX)
                 return AF_EOVERFLOW;
             int32_t x = (int32_t)v;
@@ -427,7 +427,7 @@ int af_array_append_bytes(af_array *a, const void *p, size_t n)
     int32_t end = (int32_t)(start + n);
     rc = af_buf_append(&a->offsets, &end, sizeof end);
     if (!rc) {
-        rc = push_validity(a, true);
+        rc = af_array_push_validity(a, true);
         if (rc)
             a->offsets.len -= sizeof end;
     }
@@ -446,7 +446,7 @@ int af_array_append_struct_row(af_array *a)
     for (size_t i = 0; i < a->n_children; i++)
         if (a->children[i].length != a->length + 1)
             return AF_EINTERNAL;
-    int rc = push_validity(a, true);
+    int rc = af_array_push_validity(a, true);
     if (rc)
         return rc;
     a->length++;
@@ -469,7 +469,7 @@ int af_array_append_list_row(af_array *a, int64_t count)
     int32_t end = (int32_t)child_len;
     int rc = af_buf_append(&a->offsets, &end, sizeof end);
     if (!rc) {
-        rc = push_validity(a, true);
+        rc = af_array_push_validity(a, true);
         if (rc)
             a->offsets.len -= sizeof end;
     }
@@ -499,7 +499,7 @@ bool af_array_get_bool(const af_array *a, int64_t i)
 
 int64_t af_array_get_int(const af_array *a, int64_t i)
 {
-    size_t w = value_width(&a->field->type);
+    size_t w = af_array_value_width(&a->field->type);
     af_type_id id = a->field->type.id;
     if (i < 0 || i >= a->length || (size_t)(i + 1) * w > a->data.len)
         return 0;
@@ -615,7 +615,7 @@ int af_array_truncate(af_array *a, int64_t length)
         break;
     }
     default: {
-        size_t w = value_width(&a->field->type);
+        size_t w = af_array_value_width(&a->field->type);
         if (!w)
             return AF_EUNSUPPORTED;
         a->data.len = (size_t)length * w;

@@ -94,6 +94,18 @@ int af_array_append_list_row(af_array *a, int64_t count);
  * must have the same type. (batch_select.c) */
 int af_array_append_from(af_array *dst, const af_array *src, int64_t i);
 
+/* Bulk appends (batch_bulk.c): flat types copy whole buffers, nested
+ * types fall back to af_array_append_from per row. On failure (AF_ENOMEM,
+ * AF_ELIMIT past 2 GiB of bytes) dst holds part of the rows and should be
+ * discarded. */
+/* Rows [start, start + n) of src. */
+int af_array_append_range(af_array *dst, const af_array *src, int64_t start, int64_t n);
+/* Rows idx[0..n) of src, in that order (indices must be < src->length). */
+int af_array_append_take(af_array *dst, const af_array *src, const uint32_t *idx, size_t n);
+/* count valid values of a fixed-width type (int8..uuid), given in the
+ * array's own layout (little-endian, 16-byte decimals). */
+int af_array_append_fixed_values(af_array *dst, const void *values, size_t count);
+
 /* Drops rows from `length` on (used to undo a partially appended row).
  * Flat types only; nested arrays return AF_EUNSUPPORTED. */
 int af_array_truncate(af_array *a, int64_t length);

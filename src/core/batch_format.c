@@ -231,10 +231,15 @@ int af_array_format_json(const af_array *a, int64_t i, af_buf *out)
     case AF_TYPE_INT64:
     case AF_TYPE_DECIMAL: return format_scalar(a, i, out);
     case AF_TYPE_FLOAT32:
-    case AF_TYPE_FLOAT64:
-        if (!isfinite(af_array_get_double(a, i)))
-            return af_buf_append_str(out, "null");
+    case AF_TYPE_FLOAT64: {
+        /* JSON has no NaN or infinity: strings keep the value (null would lose it) */
+        double v = af_array_get_double(a, i);
+        if (isnan(v))
+            return af_buf_append_str(out, "\"NaN\"");
+        if (isinf(v))
+            return af_buf_append_str(out, v < 0 ? "\"-Infinity\"" : "\"Infinity\"");
         return format_scalar(a, i, out);
+    }
     case AF_TYPE_DATE:
     case AF_TYPE_TIME:
     case AF_TYPE_TIMESTAMP:

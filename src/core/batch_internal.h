@@ -1,5 +1,6 @@
 /* batch_internal.h - helpers shared by the batch implementation files
- * (batch.c, batch_format.c, batch_select.c, arrow_export.c); not engine API.
+ * (batch.c, batch_format.c, batch_select.c, batch_bulk.c, arrow_export.c);
+ * not engine API.
  */
 #ifndef AF_BATCH_INTERNAL_H
 #define AF_BATCH_INTERNAL_H
@@ -22,6 +23,12 @@ static inline int32_t af_array_offset_at(const af_array *a, int64_t i)
         memcpy(&v, a->offsets.data + (size_t)i * sizeof v, sizeof v);
     return v;
 }
+
+/* Bytes per value of fixed-width types (int8..uuid); 0 for the others. */
+size_t af_array_value_width(const af_type *t);
+/* Records the validity of row a->length (the one being appended) and
+ * counts nulls; the bitmap is allocated on the first null. */
+int af_array_push_validity(af_array *a, bool valid);
 
 /* AF_EINTERNAL with a message when the columns of b differ in length. */
 int af_batch_check_lengths(const af_batch *b, af_error *err);

@@ -27,7 +27,8 @@ int af_array_append_from(af_array *dst, const af_array *src, int64_t i)
     case AF_TYPE_TIME:
     case AF_TYPE_TIMESTAMP: return af_array_append_int(dst, af_array_get_int(src, i));
     case AF_TYPE_FLOAT32:
-    case AF_TYPE_FLOAT64: return af_array_append_double(dst, af_array_get_double(src, i));
+    case AF_TYPE_FLOAT64: /* bytes, not a double round trip, which would quiet NaN payloads */
+        return af_array_append_range(dst, src, i, 1);
     case AF_TYPE_DECIMAL: return af_array_append_decimal(dst, af_array_get_decimal(src, i));
     case AF_TYPE_STRING:
     case AF_TYPE_JSON:

@@ -189,9 +189,28 @@ static size_t phys_width(const af_pq_leaf_info *leaf)
     }
 }
 
+/* Physical values whose bytes are already the af layout are copied in one
+ * go: the conversions below map to af types of exactly the physical width
+ * (INT32 to int32, date or time[ms]; INT64; FLOAT; DOUBLE; UUID). */
+static bool same_layout(const af_pq_value_ctx *ctx, size_t width)
+{
+    switch (ctx->leaf->conv) {
+    case AF_PQ_CONV_INT32:
+    case AF_PQ_CONV_FLOAT: return width == 4;
+    case AF_PQ_CONV_INT64:
+    case AF_PQ_CONV_DOUBLE: return width == 8;
+    case AF_PQ_CONV_UUID: return width == 16;
+    default: return false;
+    }
+}
+
 static int append_fixed_run(af_pq_value_ctx *ctx, af_array *a, const uint8_t *p, size_t width,
                             size_t count, af_error *err)
 {
+    if (same_layout(ctx, width)) {
+        int rc = af_array_append_fixed_values(a, p, count);
+        return rc ? append_failed(ctx, rc, err) : 0;
+    }
     for (size_t i = 0; i < count; i++) {
         int rc = append_phys(ctx, a, p + i * width, width, err);
         if (rc)
@@ -204,6 +223,29 @@ static int append_views(af_pq_value_ctx *ctx, af_array *a, const af_pq_view *v, 
                         af_error *err)
 {
     size_t w = ctx->leaf->physical_type == AF_PQ_FIXED_LEN_BYTE_ARRAY ? phys_width(ctx->leaf) : 0;
+    if (ctx->leaf->conv == AF_PQ_CONV_BYTES && !a->has_validity) {
+        /* bytes straight into the array: one reservation, no call per value */
+        size_t total = a->data.len;
+        for (size_t i = 0; i < count; i++)
+            total += v[i].len;
+        if (total > (size_t)INT32_MAX)
+            return append_failed(ctx, AF_ELIMIT, err);
+        if (af_buf_reserve(&a->data, total) ||
+            af_buf_reserve(&a->offsets, a->offsets.len + count * sizeof(int32_t)))
+            return fail(ctx, AF_ENOMEM, "out of memory decoding a page", err);
+        size_t pos = a->data.len;
+        for (size_t i = 0; i < count; i++) {
+            if (v[i].len)
+                memcpy(a->data.data + pos, v[i].ptr, v[i].len);
+            pos += v[i].len;
+            int32_t end = (int32_t)pos;
+            memcpy(a->offsets.data + a->offsets.len + i * sizeof end, &end, sizeof end);
+        }
+        a->data.len = pos;
+        a->offsets.len += count * sizeof(int32_t);
+        a->length += (int64_t)count;
+        return 0;
+    }
     for (size_t i = 0; i < count; i++) {
         if (ctx->leaf->physical_type == AF_PQ_FIXED_LEN_BYTE_ARRAY && v[i].len != w)
             return fail(ctx, AF_EPARSE, "a FIXED_LEN_BYTE_ARRAY value has the wrong length", err);
@@ -314,8 +356,8 @@ static int decode_dict_indices(af_pq_value_ctx *ctx, const uint8_t *p, size_t n,
         rc = wrap(ctx, af_pq_rle_read(&r, idx, k, err), err);
         if (!rc)
             rc = wrap(ctx, af_pq_check_indices(idx, k, (uint32_t)dict->length, err), err);
-        for (size_t i = 0; !rc && i < k; i++) {
-            rc = af_array_append_from(ctx->out, dict, idx[i]);
+        if (!rc) {
+            rc = af_array_append_take(ctx->out, dict, idx, k);
             if (rc)
                 rc = append_failed(ctx, rc, err);
         }

@@ -87,7 +87,10 @@ AF_ALWAYS_INLINE int delta_decode(const uint8_t *src, size_t n, void *outv, size
     }
     uint32_t *o32 = outv;
     uint64_t *o64 = outv;
-    const int maxw = is32 ? 32 : 64;
+    /* INT32 deltas should fit 32 bits, but some writers (DuckDB) compute
+     * them in 64 bits and use up to 33; the arithmetic wraps modulo 2^32
+     * anyway, so the low 32 bits of a wider delta give the same values. */
+    const int maxw = 64;
     uint64_t prev = h.first;
     if (is32)
         o32[0] = (uint32_t)prev;
@@ -123,7 +126,19 @@ AF_ALWAYS_INLINE int delta_decode(const uint8_t *src, size_t n, void *outv, size
              * short. Unpacking may look at bytes past the miniblock (avail) for
              * load slack; they are masked off. */
             size_t have = full < avail ? full : avail;
-            if (is32) {
+            if (is32 && w > 32) {
+                uint64_t tmp[64];
+                uint32_t p = (uint32_t)prev, d = (uint32_t)md;
+                for (size_t k = 0; k < nv; k += 64) {
+                    size_t take = nv - k < 64 ? nv - k : 64;
+                    af_pq_unpack64(src + pos, avail, w, k, tmp, take);
+                    for (size_t j = 0; j < take; j++) {
+                        p += d + (uint32_t)tmp[j];
+                        o32[i + k + j] = p;
+                    }
+                }
+                prev = p;
+            } else if (is32) {
                 uint32_t tmp[64];
                 uint32_t p = (uint32_t)prev, d = (uint32_t)md;
                 for (size_t k = 0; k < nv; k += 64) {

@@ -275,11 +275,53 @@ static int read_slot(assembler *as, const af_field *f, af_array *out, int16_t de
     }
 }
 
+/* A top-level scalar column: runs of present values are copied in bulk
+ * (the common case, and the one worth making fast). */
+static int assemble_flat(assembler *as, af_array *out, af_pq_leaf_stream *s, int64_t rows)
+{
+    if (s->n - s->pos < (size_t)rows)
+        return corrupt(as, "levels end before the rows do");
+    int rc = AF_OK;
+    int64_t r = 0;
+    while (!rc && r < rows) {
+        int16_t d = def_at(s);
+        if (d > s->max_def)
+            return corrupt(as, "a definition level is above its leaf's maximum");
+        if (d < s->max_def) {
+            if (!as->top->nullable)
+                return corrupt(as, "a definition level is below the one its required field "
+                                   "needs");
+            s->pos++;
+            r++;
+            rc = af_array_append_null(out);
+            continue;
+        }
+        int64_t run = 1;
+        while (r + run < rows && (!s->def || s->def[s->pos + (size_t)run] == s->max_def))
+            run++;
+        if (s->values->length - s->value_pos < run)
+            return corrupt(as, "fewer values than non-null definition levels");
+        rc = af_array_append_range(out, s->values, s->value_pos, run);
+        s->value_pos += run;
+        s->pos += (size_t)run;
+        r += run;
+    }
+    if (rc && !as->err->msg[0])
+        af_error_set(as->err, rc, "column '%s': cannot append its values", as->top->name);
+    return rc;
+}
+
 int af_pq_assemble(const af_field *f, af_array *out, af_pq_leaf_stream *leaves, int64_t rows,
                    af_error *err)
 {
     assembler as = {f, err};
     size_t n = af_pq_leaf_count(f);
+    if (!af_type_is_nested(f->type.id) && !leaves[0].rep) {
+        int rc = assemble_flat(&as, out, &leaves[0], rows);
+        if (rc)
+            return rc;
+        rows = 0; /* the leftover check below still applies */
+    }
     for (int64_t r = 0; r < rows; r++) {
         for (size_t i = 0; i < n; i++)
             if (leaves[i].pos < leaves[i].n && rep_at(&leaves[i]) != 0)
