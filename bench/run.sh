@@ -15,74 +15,20 @@
 # Installs what it needs when missing: /usr/bin/time (Debian package `time`),
 # node + npm (Debian packages), @duckdb/node-api (npm, into bench/.node/).
 # Writes bench/results/csv_convert.md and prints it. See bench/README.md.
+# The shared machinery (tools, timed runs, medians) is in bench/lib.sh.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-root=$PWD
-bench=$root/bench
+. bench/lib.sh
 rows=${1:-1000000}
 runs=${RUNS:-3}
-duck_api_version=${DUCKDB_NODE_API:-1.5.6-r.1}
 
-die() { echo "bench: FAIL: $*" >&2; exit 1; }
-note() { echo "bench: $*" >&2; }
+bench_check_positive ROWS "$rows"
+bench_check_positive RUNS "$runs"
 
-[[ $rows =~ ^[1-9][0-9]*$ ]] || die "ROWS must be a positive integer, got '$rows'"
-[[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, got '$runs'"
-
-# ---------------------------------------------------------------- tools
-apt_updated=0
-apt_install() {
-    if [ "$apt_updated" = 0 ]; then
-        apt-get update -qq >/dev/null || die "apt-get update failed"
-        apt_updated=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null ||
-        die "apt-get install $* failed"
-}
-
-if [ ! -x /usr/bin/time ]; then
-    note "installing Debian package 'time' for /usr/bin/time"
-    apt_install time
-fi
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    note "installing node and npm (Debian packages)"
-    apt_install nodejs npm
-fi
-command -v cc >/dev/null || die "no C compiler (cc) found"
-
-if [ ! -f "$bench/.node/node_modules/@duckdb/node-api/package.json" ] ||
-    [ "$(node -p "require('$bench/.node/node_modules/@duckdb/node-api/package.json').version")" != "$duck_api_version" ]; then
-    note "installing @duckdb/node-api@$duck_api_version into bench/.node"
-    mkdir -p "$bench/.node"
-    npm install --prefix "$bench/.node" --no-audit --no-fund --loglevel=error \
-        "@duckdb/node-api@$duck_api_version" >&2 || die "npm install @duckdb/node-api failed"
-fi
-duck_api_installed=$(node -p "require('$bench/.node/node_modules/@duckdb/node-api/package.json').version")
-
-if [ -n "${AFFLUENT:-}" ]; then
-    affluent=$(realpath "$AFFLUENT")
-    affluent_source=${AFFLUENT_DESC:-"binary from AFFLUENT=$AFFLUENT"}
-else
-    if [ "${SKIP_BUILD:-0}" != 1 ]; then
-        note "building affluent (scripts/build.sh)"
-        bash scripts/build.sh >/dev/null || die "scripts/build.sh failed"
-    fi
-    affluent=$root/build/affluent
-    affluent_source="build/affluent of work tree at $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-    if [ -n "$(git status --porcelain -- src CMakeLists.txt 2>/dev/null)" ]; then
-        affluent_source+=" with uncommitted changes under src/"
-    fi
-fi
-[ -x "$affluent" ] || die "$affluent not found (run: bash scripts/build.sh)"
-affluent_version=$("$affluent" --version)
-
-mkdir -p "$bench/.build" "$bench/data" "$bench/results"
-gen=$bench/.build/gen_csv
-if [ ! -x "$gen" ] || [ "$bench/gen_csv.c" -nt "$gen" ]; then
-    note "compiling bench/gen_csv.c"
-    cc -O2 -Wall -Wextra -std=c11 -o "$gen" "$bench/gen_csv.c" || die "gen_csv.c did not compile"
-fi
+bench_tools
+bench_affluent
+bench_compile_gen gen_csv
 
 # ---------------------------------------------------------------- input
 input=$bench/data/orders_$rows.csv
@@ -93,28 +39,7 @@ if [ ! -f "$input" ] || [ "$gen" -nt "$input" ]; then
 fi
 in_bytes=$(stat -c %s "$input")
 
-# ---------------------------------------------------------------- helpers
-# data rows of an RFC 4180 CSV with a header: a record ends at a newline
-# outside quotes (an even count of '"' since the record began)
-csv_data_rows() {
-    awk '{ q += gsub(/"/, "&"); if (q % 2 == 0) { n++; q = 0 } } END { print n - 1 }' "$1"
-}
-
-# seconds from /usr/bin/time -v's "Elapsed (wall clock) time (h:mm:ss or m:ss): X"
-elapsed_s() {
-    sed -n 's/.*Elapsed (wall clock) time[^)]*): //p' "$1" |
-        awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f\n", s }'
-}
-field_of() { sed -n "s/.*$2: //p" "$1" | head -1; }
-
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-
-# busy CPU seconds of the whole machine so far (user nice system irq softirq steal)
-hz=$(getconf CLK_TCK)
-machine_busy_s() { awk -v hz="$hz" '/^cpu / { printf "%.2f\n", ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat; }
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+bench_tmp
 
 # engines: name | output | command (input/output appended by run_one)
 engines=(affluent duck duck1)
@@ -125,31 +50,13 @@ out_of[duck1]=$bench/data/out_duck_t1.csv
 
 run_one() { # engine run_label
     local e=$1 label=$2 out=${out_of[$1]}
-    local tfile=$tmp/$e.$label.time
-    rm -f "$out"
-    sync # earlier runs' dirty pages are written back before the clock starts
     local cmd
     case $e in
     affluent) cmd=("$affluent" convert "$input" "$out") ;;
     duck) cmd=(node "$bench/duckdb_copy.mjs" "$input" "$out") ;;
     duck1) cmd=(node "$bench/duckdb_copy.mjs" "$input" "$out" 1) ;;
     esac
-    local busy0 busy1
-    busy0=$(machine_busy_s)
-    if ! /usr/bin/time -v -o "$tfile" "${cmd[@]}" >"$tmp/$e.$label.out" 2>"$tmp/$e.$label.err"; then
-        cat "$tmp/$e.$label.err" >&2
-        die "$e run $label exited non-zero: ${cmd[*]}"
-    fi
-    busy1=$(machine_busy_s)
-    [ -s "$out" ] || die "$e run $label wrote no output at $out"
-    if [ "$label" != warmup ]; then
-        elapsed_s "$tfile" >>"$tmp/$e.wall"
-        awk -v k="$(field_of "$tfile" 'Maximum resident set size (kbytes)')" 'BEGIN { printf "%.1f\n", k / 1024 }' >>"$tmp/$e.rss"
-        awk -v u="$(field_of "$tfile" 'User time (seconds)')" -v s="$(field_of "$tfile" 'System time (seconds)')" \
-            'BEGIN { printf "%.2f\n", u + s }' >>"$tmp/$e.cpu"
-        # machine-wide busy CPU while the command ran, and its wall time
-        echo "$busy0 $busy1 $(tail -1 "$tmp/$e.cpu") $(tail -1 "$tmp/$e.wall")" >>"$tmp/busy"
-    fi
+    bench_time "$e" "$label" "$out" "${cmd[@]}"
 }
 
 # ---------------------------------------------------------------- runs
@@ -161,13 +68,7 @@ for ((i = 1; i <= runs; i++)); do
         note "run $i/$runs $e: $(tail -1 "$tmp/$e.wall") s wall, $(tail -1 "$tmp/$e.rss") MiB peak RSS"
     done
 done
-# CPU used by anything but the timed engine while it ran, summed over the timed
-# runs: the noise indicator (includes a little kernel write-back of their output)
-read -r other_s span_s < <(awk '{ x = $2 - $1 - $3; o += x < 0 ? 0 : x; w += $4 } END { printf "%.1f %.1f\n", o, w }' "$tmp/busy")
-other_pct=$(awk -v x="$other_s" -v s="$span_s" -v n="$(nproc)" 'BEGIN { printf "%.0f", 100 * x / (s * n) }')
-if [ "$other_pct" -gt 10 ]; then
-    note "warning: other processes used ${other_s} CPU s (${other_pct}% of the machine) during the timed runs; timings are disturbed, rerun on a quiet machine"
-fi
+bench_noise
 
 for e in duck duck1; do
     for ((i = 1; i <= runs; i++)); do
@@ -209,10 +110,7 @@ for e in "${engines[@]}"; do
     fi
 done
 duck_version=$(awk 'NR == 1 { print $5 }' "$tmp/duck.json")
-runs_of() { paste -sd' ' "$tmp/$1.wall" | sed 's/ /, /g'; }
 mbps() { awk -v b="$in_bytes" -v s="$1" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 
 result=$bench/results/csv_convert.md
 {
@@ -221,7 +119,7 @@ result=$bench/results/csv_convert.md
     echo "| | |"
     echo "| --- | --- |"
     echo "| date | $(date -u +%Y-%m-%dT%H:%M:%SZ) |"
-    echo "| machine | \`nproc\` = $(nproc), $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), $(awk '/MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r) |"
+    echo "| machine | $(machine_desc) |"
     echo "| input | \`bench/data/orders_$rows.csv\` from \`bench/gen_csv.c\`: $rows data rows, $in_bytes bytes ($(mb "$in_bytes") MB) |"
     echo "| affluent | \`$affluent_version\` ($affluent_source): \`affluent convert in.csv out.csv\` (parse and write threads) |"
     echo "| duckdb | $duck_version (@duckdb/node-api $duck_api_installed, node $(node --version)): \`COPY (SELECT * FROM read_csv('in.csv')) TO 'out.csv' (HEADER)\` in one node process |"

@@ -3,7 +3,8 @@
 # and the sanitizer (ASan+UBSan) configurations, runs every unit and
 # integration test under both with ctest, then a short libFuzzer run of each
 # harness. Exits non-zero on the first failing stage.
-#   AF_SKIP_SETUP=1   do not run scripts/setup.sh
+#   AF_SKIP_SETUP=1   do not run scripts/setup.sh nor scripts/setup-test-tools.sh
+#                     (node, npm and @duckdb/node-api in tests/.node for the DuckDB interop test)
 #   AF_FUZZ_SECONDS=N at most N seconds per fuzz harness (default 30; 0 skips fuzzing)
 #   AF_FUZZ_RUNS=N    inputs per harness, fixed seed (default 60000), so CI is repeatable;
 #                     explore longer with scripts/fuzz.sh directly
@@ -11,7 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-if [ "${AF_SKIP_SETUP:-0}" != 1 ]; then bash scripts/setup.sh; fi
+if [ "${AF_SKIP_SETUP:-0}" != 1 ]; then
+  bash scripts/setup.sh
+  bash scripts/setup-test-tools.sh
+fi
 
 jobs=$(nproc)
 echo "== release build"
