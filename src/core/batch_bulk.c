@@ -66,7 +66,7 @@ int af_array_append_range(af_array *dst, const af_array *src, int64_t start, int
         size_t base = dst->data.len;
         if (base + (size_t)(e - s) > (size_t)INT32_MAX)
             return AF_ELIMIT;
-        rc = af_buf_reserve(&dst->offsets, dst->offsets.len + (size_t)n * sizeof(int32_t));
+        rc = af_buf_reserve(&dst->offsets, (size_t)n * sizeof(int32_t));
         if (!rc)
             rc = af_buf_append(&dst->data, src->data.data + s, (size_t)(e - s));
         if (rc)
@@ -90,7 +90,7 @@ int af_array_append_take(af_array *dst, const af_array *src, const uint32_t *idx
     size_t w = af_array_value_width(&src->field->type);
     int rc;
     if (w) {
-        rc = af_buf_reserve(&dst->data, dst->data.len + n * w);
+        rc = af_buf_reserve(&dst->data, n * w);
         if (rc)
             return rc;
         uint8_t *out = dst->data.data + dst->data.len;
@@ -121,9 +121,9 @@ int af_array_append_take(af_array *dst, const af_array *src, const uint32_t *idx
         size_t base = dst->data.len;
         if (base + total > (size_t)INT32_MAX)
             return AF_ELIMIT;
-        rc = af_buf_reserve(&dst->data, base + total);
+        rc = af_buf_reserve(&dst->data, total);
         if (!rc)
-            rc = af_buf_reserve(&dst->offsets, dst->offsets.len + n * sizeof(int32_t));
+            rc = af_buf_reserve(&dst->offsets, n * sizeof(int32_t));
         if (rc)
             return rc;
         uint8_t *out = dst->data.data;

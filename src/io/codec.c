@@ -13,8 +13,10 @@
 #include <limits.h>
 #include <lz4.h>
 #include <lz4hc.h>
+#include <pthread.h>
 #include <snappy-c.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
@@ -277,6 +279,37 @@ static int zstd_decompress(const uint8_t *src, size_t n, uint8_t *dst, size_t ex
     return AF_OK;
 }
 
+/* One compression context per thread, reused: ZSTD_compress would set up
+ * (allocate and clear) a fresh one for every page. The key's destructor
+ * frees it when the thread ends. */
+static pthread_key_t zstd_cctx_key;
+static pthread_once_t zstd_cctx_once = PTHREAD_ONCE_INIT;
+
+static void zstd_cctx_free(void *p)
+{
+    ZSTD_freeCCtx(p);
+}
+
+static void zstd_cctx_key_init(void)
+{
+    if (pthread_key_create(&zstd_cctx_key, zstd_cctx_free) != 0)
+        abort(); /* only fails when the process is out of keys or memory */
+}
+
+static ZSTD_CCtx *zstd_thread_cctx(void)
+{
+    pthread_once(&zstd_cctx_once, zstd_cctx_key_init);
+    ZSTD_CCtx *c = pthread_getspecific(zstd_cctx_key);
+    if (!c) {
+        c = ZSTD_createCCtx();
+        if (c && pthread_setspecific(zstd_cctx_key, c) != 0) {
+            ZSTD_freeCCtx(c);
+            c = NULL;
+        }
+    }
+    return c;
+}
+
 static int zstd_compress(int level, const uint8_t *src, size_t n, af_buf *out, af_error *err)
 {
     if (level == 0)
@@ -287,7 +320,10 @@ static int zstd_compress(int level, const uint8_t *src, size_t n, af_buf *out, a
     size_t cap = ZSTD_compressBound(n);
     if (ZSTD_isError(cap) || af_buf_reserve(out, cap) != AF_OK)
         return af_error_set(err, AF_ENOMEM, "zstd: out of memory for %zu bytes", cap);
-    size_t r = ZSTD_compress(out->data + out->len, cap, src, n, level);
+    ZSTD_CCtx *cctx = zstd_thread_cctx();
+    if (!cctx)
+        return af_error_set(err, AF_ENOMEM, "zstd: out of memory for a compression context");
+    size_t r = ZSTD_compressCCtx(cctx, out->data + out->len, cap, src, n, level);
     if (ZSTD_isError(r))
         return af_error_set(err, AF_EINTERNAL, "zstd: compression failed (%s)",
                             ZSTD_getErrorName(r));

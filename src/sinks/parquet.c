@@ -36,7 +36,7 @@ static const af_config_map parquet_sink_options[] = {
      "zstd|snappy|gzip|brotli|lz4_raw|lz4|none|uncompressed"},
     {"compression_level", AF_OPT_INT, "0", false, OFF(compression_level),
      "codec level (zstd 1..22, gzip 1..9, brotli 0..11); 0 = the codec's default", NULL},
-    {"row_group_size", AF_OPT_SIZE, "128MiB", false, OFF(row_group_size),
+    {"row_group_size", AF_OPT_SIZE, "64MiB", false, OFF(row_group_size),
      "a row group closes once the rows written into it hold this much memory", NULL},
     {"row_group_rows", AF_OPT_INT, "0", false, OFF(row_group_rows),
      "...or once it holds this many rows (0 = no row limit)", NULL},

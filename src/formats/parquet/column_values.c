@@ -230,8 +230,8 @@ static int append_views(af_pq_value_ctx *ctx, af_array *a, const af_pq_view *v, 
             total += v[i].len;
         if (total > (size_t)INT32_MAX)
             return append_failed(ctx, AF_ELIMIT, err);
-        if (af_buf_reserve(&a->data, total) ||
-            af_buf_reserve(&a->offsets, a->offsets.len + count * sizeof(int32_t)))
+        if (af_buf_reserve(&a->data, total - a->data.len) ||
+            af_buf_reserve(&a->offsets, count * sizeof(int32_t)))
             return fail(ctx, AF_ENOMEM, "out of memory decoding a page", err);
         size_t pos = a->data.len;
         for (size_t i = 0; i < count; i++) {

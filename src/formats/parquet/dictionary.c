@@ -14,16 +14,33 @@ struct af_pq_dict {
     uint32_t count;
     uint32_t cap;     /* entries in offsets minus one */
     uint32_t *slots;  /* index + 1, 0 = empty */
+    uint32_t *hashes; /* per slot: low bits of the value's hash, to skip most compares */
     uint32_t n_slots; /* power of two */
 };
 
-/* FNV-1a, then a final mix: enough for a hash table, cheap on short values */
+static uint64_t load64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* Eight bytes per step, then a final mix: a hash table needs spread, not
+ * cryptography, and dictionary inserts run once per value written. */
 static uint64_t hash_bytes(const uint8_t *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ull;
+    const uint64_t k = 0x9E3779B97F4A7C15ull;
+    uint64_t h = (uint64_t)n * k;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        h ^= load64(p + i) * k;
+        h = (h << 31 | h >> 33) * 0xC2B2AE3D27D4EB4Full;
+    }
+    if (i < n) {
+        uint64_t t = 0;
+        memcpy(&t, p + i, n - i);
+        h ^= t * k;
+        h = (h << 31 | h >> 33) * 0xC2B2AE3D27D4EB4Full;
     }
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
@@ -40,9 +57,10 @@ af_pq_dict *af_pq_dict_new(size_t value_width)
     af_buf_init(&d->bytes);
     d->n_slots = 1024;
     d->slots = calloc(d->n_slots, sizeof *d->slots);
+    d->hashes = calloc(d->n_slots, sizeof *d->hashes);
     d->cap = 256;
     d->offsets = calloc(d->cap + 1, sizeof *d->offsets);
-    if (!d->slots || !d->offsets) {
+    if (!d->slots || !d->hashes || !d->offsets) {
         af_pq_dict_free(d);
         return NULL;
     }
@@ -63,18 +81,28 @@ static int grow_slots(af_pq_dict *d)
 {
     uint32_t n = d->n_slots * 2;
     uint32_t *slots = calloc(n, sizeof *slots);
-    if (!slots)
+    uint32_t *hashes = calloc(n, sizeof *hashes);
+    if (!slots || !hashes) {
+        free(slots);
+        free(hashes);
         return AF_ENOMEM;
-    for (uint32_t i = 0; i < d->count; i++) {
-        size_t len;
-        const uint8_t *p = af_pq_dict_value(d, i, &len);
-        uint32_t s = (uint32_t)hash_bytes(p, len) & (n - 1);
+    }
+    for (uint32_t i = 0; i < d->n_slots; i++) {
+        if (!d->slots[i])
+            continue;
+        uint32_t h = d->hashes[i];
+        /* the stored 32 bits are the low bits of the hash: enough to place
+         * entries in tables of up to 2^32 slots */
+        uint32_t s = h & (n - 1);
         while (slots[s])
             s = (s + 1) & (n - 1);
-        slots[s] = i + 1;
+        slots[s] = d->slots[i];
+        hashes[s] = h;
     }
     free(d->slots);
+    free(d->hashes);
     d->slots = slots;
+    d->hashes = hashes;
     d->n_slots = n;
     return AF_OK;
 }
@@ -84,14 +112,17 @@ int af_pq_dict_insert(af_pq_dict *d, const void *p, size_t n, uint32_t *index)
     if (d->width && n != d->width)
         return AF_EINVAL;
     uint32_t mask = d->n_slots - 1;
-    uint32_t s = (uint32_t)hash_bytes(p, n) & mask;
+    uint32_t h = (uint32_t)hash_bytes(p, n);
+    uint32_t s = h & mask;
     while (d->slots[s]) {
-        uint32_t i = d->slots[s] - 1;
-        size_t len;
-        const uint8_t *v = af_pq_dict_value(d, i, &len);
-        if (len == n && memcmp(v, p, n) == 0) {
-            *index = i;
-            return AF_OK;
+        if (d->hashes[s] == h) {
+            uint32_t i = d->slots[s] - 1;
+            size_t len;
+            const uint8_t *v = af_pq_dict_value(d, i, &len);
+            if (len == n && memcmp(v, p, n) == 0) {
+                *index = i;
+                return AF_OK;
+            }
         }
         s = (s + 1) & mask;
     }
@@ -109,6 +140,7 @@ int af_pq_dict_insert(af_pq_dict *d, const void *p, size_t n, uint32_t *index)
     if (rc)
         return rc;
     d->slots[s] = d->count + 1;
+    d->hashes[s] = h;
     *index = d->count++;
     d->offsets[d->count] = d->bytes.len;
     /* keep the table at most half full so probes stay short */
@@ -159,5 +191,6 @@ void af_pq_dict_free(af_pq_dict *d)
     af_buf_free(&d->bytes);
     free(d->offsets);
     free(d->slots);
+    free(d->hashes);
     free(d);
 }

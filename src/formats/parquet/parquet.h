@@ -94,7 +94,8 @@ typedef struct af_parquet_write_options {
     int codec;                    /* af_codec; default ZSTD */
     int level;                    /* codec level; 0 = codec default */
     int64_t row_group_bytes;      /* a row group closes once the batches written into it
-                                     hold this many bytes in memory; default 128 MiB */
+                                     hold this many bytes in memory; default 64 MiB, which
+                                     bounds what a reader holds decoded too */
     int64_t row_group_rows;       /* ...or this many rows; 0 (default) = no row limit */
     int64_t page_bytes;           /* target page size (encoded, before compression); 1 MiB */
     int64_t page_rows;            /* most level entries per page; default 20000, so the

@@ -49,7 +49,7 @@ void af_parquet_write_options_default(af_parquet_write_options *o)
 {
     memset(o, 0, sizeof *o);
     o->codec = AF_CODEC_ZSTD;
-    o->row_group_bytes = (int64_t)128 << 20;
+    o->row_group_bytes = (int64_t)64 << 20;
     o->page_bytes = 1 << 20;
     o->page_rows = 20000;
     o->dictionary = true;
@@ -208,7 +208,7 @@ int af_parquet_writer_open(af_byte_sink out, const af_schema *schema,
     else
         af_parquet_write_options_default(&w->o);
     if (w->o.row_group_bytes == 0)
-        w->o.row_group_bytes = (int64_t)128 << 20;
+        w->o.row_group_bytes = (int64_t)64 << 20;
     if (w->o.dictionary_max_bytes == 0)
         w->o.dictionary_max_bytes = 1 << 20;
     af_buf_init(&w->column_index);
