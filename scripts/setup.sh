@@ -8,6 +8,7 @@ packages=(
   libfyaml-dev libjansson-dev
   zlib1g-dev libsnappy-dev libzstd-dev liblz4-dev libbrotli-dev   # Parquet page codecs
   clang libclang-rt-14-dev   # libFuzzer harnesses and sanitizer runtimes
+  gzip zstd lz4              # command-line codecs the compressed-input tests make fixtures with
 )
 
 SUDO=""

@@ -53,7 +53,7 @@ void af_cancel_request(void)
 
 bool af_cancel_requested(void)
 {
-    return atomic_load(&cancel_flag);
+    return atomic_load(&cancel_flag) || (thread_flag && atomic_load(thread_flag));
 }
 
 int af_cancel_signal(void)

@@ -109,7 +109,8 @@ static ssize_t mem_read(af_reader *r, void *buf, size_t n, af_error *err)
     size_t left = mp->len - mp->pos;
     if (n > left)
         n = left;
-    memcpy(buf, mp->data + mp->pos, n);
+    if (n) /* memcpy with a NULL source is undefined even for 0 bytes */
+        memcpy(buf, mp->data + mp->pos, n);
     mp->pos += n;
     r->offset += (int64_t)n;
     return (ssize_t)n;
