@@ -121,7 +121,29 @@ typedef struct csv_source {
     bool first_record;
     int64_t rows;
     af_buf reason;
+    /* buffer sizes of the last batch, per column (data, offsets): the next
+     * batch starts at that size instead of growing by doubling, which
+     * costs a copy and fresh pages at every step */
+    size_t *size_hint;
 } csv_source;
+
+static void presize(const csv_source *s, af_batch *b)
+{
+    for (size_t c = 0; s->size_hint && c < b->schema->n_fields; c++) {
+        af_buf_reserve(&b->columns[c].data, s->size_hint[2 * c]); /* a hint: failure is fine */
+        af_buf_reserve(&b->columns[c].offsets, s->size_hint[2 * c + 1]);
+    }
+}
+
+static void remember_sizes(csv_source *s, const af_batch *b)
+{
+    if (!s->size_hint)
+        s->size_hint = calloc(2 * b->schema->n_fields + 1, sizeof *s->size_hint);
+    for (size_t c = 0; s->size_hint && c < b->schema->n_fields; c++) {
+        s->size_hint[2 * c] = b->columns[c].data.len;
+        s->size_hint[2 * c + 1] = b->columns[c].offsets.len;
+    }
+}
 
 static const csv_source_config *cfg(af_source *self)
 {
@@ -496,6 +518,7 @@ static int csv_next(af_source *self, af_batch **out, af_error *err)
     af_batch *b = af_batch_new(s->schema);
     if (!b)
         return af_error_set(err, AF_ENOMEM, "out of memory");
+    presize(s, b);
     int rc = AF_OK;
     int64_t rows = 0;
     while (!af_batch_full(b, &self->ctx->limits)) {
@@ -537,6 +560,7 @@ static int csv_next(af_source *self, af_batch **out, af_error *err)
         return rc;
     }
     s->rows += b->n_rows;
+    remember_sizes(s, b);
     *out = b;
     return AF_OK;
 }
@@ -573,6 +597,7 @@ static void csv_close(af_source *self)
     free(s->sample);
     af_schema_free(s->schema);
     af_buf_free(&s->reason);
+    free(s->size_hint);
     free(s->path);
     free(s);
     self->priv = NULL;
