@@ -47,17 +47,23 @@ static const command_help commands[] = {
      "Without NAME, lists sources, transforms and sinks. With NAME, prints the\n"
      "plugin's options (name, type, default, required, description).\n"
      "  --markdown               print the full pipeline reference as Markdown\n"},
-    {"convert", "affluent convert INPUT OUTPUT [--format F] [--compression C] [--on-error P]",
+    {"convert",
+     "affluent convert INPUT OUTPUT [--format F] [--compression C] [--row-group-size N|SIZE] "
+     "[--on-error P]",
      "Convert one file into another format",
-     "Formats are chosen from the file extensions (.csv, .tsv); --format overrides\n"
-     "the output format. Values keep their inferred types.\n"
-     "  --format csv|tsv         output format\n"
-     "  --compression C          output compression (none in this version for CSV)\n"
+     "Formats are chosen from the file extensions (.csv, .tsv, .parquet); CSV and TSV\n"
+     "inputs may be compressed (.csv.gz, .csv.zst, .csv.lz4: the codec is detected from\n"
+     "the bytes). --format overrides the output format. Values keep their types.\n"
+     "  --format csv|tsv|parquet output format\n"
+     "  --compression C          Parquet page codec: zstd (default), snappy, gzip, brotli,\n"
+     "                           lz4_raw, lz4, none; CSV output: none only\n"
+     "  --row-group-size N|SIZE  Parquet row groups: N rows, or a size such as 64MiB of\n"
+     "                           rows in memory (default 64MiB)\n"
      "  --on-error fail|quarantine|skip_with_count   bad rows policy (default fail)\n"
      "  --delimiter C            input delimiter (default from the extension)\n" LOG_FLAGS},
     {"parquet",
      "affluent parquet inspect FILE [--json] | affluent parquet cat FILE [--format csv|ndjson] "
-     "[--columns a,b] [--limit N]",
+     "[--columns a,b] [--where EXPR] [--limit N] [--stats]",
      "Inspect a Parquet file or print its rows",
      "inspect prints the schema, row count, writer, row groups with each column\n"
      "chunk's codec, encodings, sizes, null count and min/max, and the key-value\n"
@@ -66,9 +72,19 @@ static const command_help commands[] = {
      "  --json                   inspect: machine-readable output\n"
      "  --format csv|ndjson      cat: output format (default csv)\n"
      "  --columns a,b            cat: only these top-level columns, in this order\n"
-     "  --limit N                cat: at most N rows\n"
-     "--where is not available yet.\n"
-     "Exit codes: 0 success, 1 the file cannot be read, 2 usage error or unknown column.\n"},
+     "  --where EXPR             cat: only rows where EXPR is true, e.g.\n"
+     "                           \"amount > 12.5 AND (country = 'FR' OR day IS NULL)\"\n"
+     "                           (=, !=, <>, <, <=, >, >=, [NOT] BETWEEN a AND b,\n"
+     "                           IS [NOT] NULL, AND, OR, NOT, parentheses; 'text',\n"
+     "                           numbers, true/false, \"quoted column\"). Literals are\n"
+     "                           read with the column's type (decimals exactly, dates\n"
+     "                           and timestamps as ISO text); NULL never compares.\n"
+     "                           Row groups whose statistics rule EXPR out are skipped\n"
+     "  --limit N                cat: at most N rows (counted after --where)\n"
+     "  --stats                  cat: print \"row groups: read N of M\" and row counts\n"
+     "                           to standard error\n"
+     "Exit codes: 0 success, 1 the file cannot be read, 2 usage error, unknown column\n"
+     "or invalid --where expression.\n"},
     {"help", "affluent help [COMMAND]", "Show help for affluent or one command", ""},
     {NULL, NULL, NULL, NULL},
 };

@@ -52,6 +52,22 @@ typedef struct af_pq_chunk_data {
 int af_pq_read_column_chunk(af_blob *blob, const af_pq_file_meta *m, int row_group,
                             const af_pq_leaf_info *leaf, af_pq_chunk_data *out, af_error *err);
 
+/* Rows [start, end) of a row group; lists of them are sorted and disjoint. */
+typedef struct af_pq_row_range {
+    int64_t start, end;
+} af_pq_row_range;
+
+/* Like af_pq_read_column_chunk for a leaf without repetition, but *out
+ * holds only the rows inside ranges. With a usable offset index (oi, may
+ * be NULL) only the dictionary page and the data pages overlapping the
+ * ranges are read and decoded; otherwise, or when a page disagrees with
+ * the index, the whole chunk is decoded and then trimmed, so the result is
+ * the same either way. */
+int af_pq_read_column_rows(af_blob *blob, const af_pq_file_meta *m, int row_group,
+                           const af_pq_leaf_info *leaf, const af_pq_offset_index *oi,
+                           const af_pq_row_range *ranges, size_t n_ranges, af_pq_chunk_data *out,
+                           af_error *err);
+
 void af_pq_chunk_data_free(af_pq_chunk_data *d);
 
 /* Points a leaf stream at the chunk's levels and values (borrowed: d must

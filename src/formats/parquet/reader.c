@@ -3,14 +3,20 @@
  * row group at a time (split to the batch row limit), so memory stays
  * bounded by one row group's selected column chunks.
  *
- * Row-group pruning from predicates is not done yet: predicates are
- * accepted and ignored, every row group is read.
+ * Predicates (prune.h) are checked against each row group's column
+ * statistics when the reader opens; groups they rule out are never read.
+ * In the groups left, when the predicate columns have a page index and
+ * every selected column is flat, only the rows of pages that may match are
+ * read (af_pq_read_column_rows): each column decodes the pages overlapping
+ * those rows and keeps exactly them, so the columns stay aligned. Pruning
+ * only saves reads: rows that are read are not filtered here.
  */
 #include "formats/parquet/parquet.h"
 
 #include "formats/parquet/column_reader.h"
 #include "formats/parquet/levels.h"
 #include "formats/parquet/meta.h"
+#include "formats/parquet/prune.h"
 #include "formats/parquet/schema_map.h"
 
 #include <stdlib.h>
@@ -31,6 +37,10 @@ struct af_parquet_reader {
     size_t next_group;
     af_batch *cur; /* the row group being handed out in slices */
     int64_t cur_pos;
+    bool *keep_group; /* per row group: not ruled out by the predicates */
+    size_t n_kept;
+    af_pq_pruner pr; /* the compiled predicates */
+    bool page_level; /* every selected column is flat: pages may be skipped */
 };
 
 static int blob_read_at(void *ctx, uint64_t offset, void *buf, size_t n, af_error *err)
@@ -50,6 +60,8 @@ void af_parquet_reader_free(af_parquet_reader *r)
     free(r->first);
     free(r->chunks);
     free(r->streams);
+    free(r->keep_group);
+    af_pq_pruner_free(&r->pr);
     free(r);
 }
 
@@ -128,6 +140,32 @@ static int index_leaves(af_parquet_reader *r, af_error *err)
     return AF_OK;
 }
 
+/* Marks the row groups the predicates' statistics do not rule out, and
+ * keeps the predicates for page-level pruning. */
+static int prune_groups(af_parquet_reader *r, const af_parquet_read_options *o, af_error *err)
+{
+    size_t groups = r->m->n_row_groups;
+    r->keep_group = calloc(groups + 1, sizeof *r->keep_group);
+    if (!r->keep_group)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    int rc = af_pq_pruner_init(&r->pr, r->m, &r->sm, o ? o->predicates : NULL,
+                               o ? o->n_predicates : 0, r->blob->name, err);
+    if (rc)
+        return rc;
+    for (size_t g = 0; g < groups; g++) {
+        r->keep_group[g] = af_pq_pruner_keep_group(&r->pr, r->m, g);
+        r->n_kept += r->keep_group[g];
+    }
+    r->page_level = r->pr.n > 0;
+    for (size_t c = 0; c < r->n_sel; c++) {
+        const af_field *f = &r->sm.schema->fields[r->sel[c]];
+        if (af_type_is_nested(f->type.id) || af_pq_leaf_count(f) != 1 ||
+            r->sm.leaves[r->first[r->sel[c]]].max_rep != 0)
+            r->page_level = false;
+    }
+    return AF_OK;
+}
+
 int af_parquet_reader_open(af_blob *blob, const af_parquet_read_options *opts,
                            af_parquet_reader **out, af_error *err)
 {
@@ -146,6 +184,8 @@ int af_parquet_reader_open(af_blob *blob, const af_parquet_read_options *opts,
         rc = index_leaves(r, err);
     if (!rc)
         rc = select_columns(r, opts, err);
+    if (!rc)
+        rc = prune_groups(r, opts, err);
     if (rc) {
         af_parquet_reader_free(r);
         return rc;
@@ -168,13 +208,97 @@ int af_parquet_reader_row_groups(const af_parquet_reader *r, int *selected, int 
 {
     int n = r->m->n_row_groups > (size_t)INT32_MAX ? INT32_MAX : (int)r->m->n_row_groups;
     if (selected)
-        *selected = n;
+        *selected = r->n_kept > (size_t)INT32_MAX ? INT32_MAX : (int)r->n_kept;
     if (total)
         *total = n;
     return AF_OK;
 }
 
-/* Reads every selected column of row group g into a new batch. */
+/* Largest page index read (they are a few bytes per page). */
+#define INDEX_MAX_BYTES ((int64_t)64 << 20)
+
+/* Reads and decodes the column index (ci) or offset index (oi) of column c
+ * of row group g. A missing or broken index is not an error: it only
+ * means no pages are skipped, so *ci / *oi stay NULL; only running out of
+ * memory fails. */
+static int load_index(af_parquet_reader *r, size_t g, size_t c, af_pq_column_index **ci,
+                      af_pq_offset_index **oi, af_error *err)
+{
+    const af_pq_column_chunk *cc = &r->m->row_groups[g].columns[c];
+    bool has = ci ? cc->has_column_index : cc->has_offset_index;
+    int64_t off = ci ? cc->column_index_offset : cc->offset_index_offset;
+    int64_t len = ci ? cc->column_index_length : cc->offset_index_length;
+    if (!has || off < 0 || len <= 0 || len > INDEX_MAX_BYTES || (uint64_t)off > r->blob->size ||
+        (uint64_t)len > r->blob->size - (uint64_t)off)
+        return AF_OK;
+    uint8_t *buf = malloc((size_t)len);
+    if (!buf)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    af_error ignored;
+    af_error_clear(&ignored);
+    int rc = af_blob_read_at(r->blob, (uint64_t)off, buf, (size_t)len, &ignored);
+    if (!rc)
+        rc = ci ? af_pq_column_index_decode(buf, (size_t)len, r->blob->name, ci, &ignored)
+                : af_pq_offset_index_decode(buf, (size_t)len, r->blob->name, oi, &ignored);
+    free(buf);
+    if (rc == AF_ENOMEM)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    return AF_OK;
+}
+
+/* The rows of row group g whose pages may match every predicate. */
+static int group_ranges(af_parquet_reader *r, size_t g, af_pq_row_ranges *rr, af_error *err)
+{
+    int64_t rows = r->m->row_groups[g].num_rows;
+    if (af_pq_row_ranges_all(rr, rows))
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    int rc = AF_OK;
+    for (size_t i = 0; !rc && i < r->pr.n && rr->n > 0; i++) {
+        af_pq_column_index *ci = NULL;
+        af_pq_offset_index *oi = NULL;
+        rc = load_index(r, g, r->pr.preds[i].column, &ci, NULL, err);
+        if (!rc && ci)
+            rc = load_index(r, g, r->pr.preds[i].column, NULL, &oi, err);
+        if (!rc && ci && oi) {
+            af_pq_row_ranges pages = {0};
+            rc = af_pq_page_ranges(&r->pr.preds[i], r->m, ci, oi, rows, &pages, err);
+            if (!rc && af_pq_row_ranges_intersect(rr, &pages))
+                rc = af_error_set(err, AF_ENOMEM, "out of memory");
+            af_pq_row_ranges_free(&pages);
+        }
+        af_pq_column_index_free(ci);
+        af_pq_offset_index_free(oi);
+    }
+    return rc;
+}
+
+/* Reads the rows in rr of every selected (flat) column of row group g. */
+static int read_group_rows(af_parquet_reader *r, size_t g, const af_pq_row_ranges *rr, af_batch *b,
+                           af_error *err)
+{
+    int rc = AF_OK;
+    for (size_t c = 0; !rc && c < r->n_sel; c++) {
+        const af_pq_leaf_info *leaf = &r->sm.leaves[r->first[r->sel[c]]];
+        af_pq_offset_index *oi = NULL;
+        rc = load_index(r, g, leaf->column, NULL, &oi, err);
+        if (!rc)
+            rc = af_pq_read_column_rows(r->blob, r->m, (int)g, leaf, oi, rr->r, rr->n,
+                                        &r->chunks[0], err);
+        af_pq_offset_index_free(oi);
+        af_pq_chunk_leaf_stream(&r->chunks[0], &r->streams[0]);
+        if (!rc) {
+            rc = af_pq_assemble(&b->schema->fields[c], &b->columns[c], r->streams,
+                                af_pq_row_ranges_count(rr), err);
+            if (rc)
+                af_error_wrap(err, "%s: row group %zu", r->blob->name, g);
+        }
+        af_pq_chunk_data_free(&r->chunks[0]);
+    }
+    return rc;
+}
+
+/* Reads every selected column of row group g into a new batch (*out NULL
+ * when the page index rules every row out). */
 static int read_group(af_parquet_reader *r, size_t g, af_batch **out, af_error *err)
 {
     *out = NULL;
@@ -182,11 +306,24 @@ static int read_group(af_parquet_reader *r, size_t g, af_batch **out, af_error *
     if (rows < 0)
         return af_error_set(err, AF_EPARSE, "%s: row group %zu has a negative row count",
                             r->blob->name, g);
+    af_pq_row_ranges rr = {0};
+    if (r->page_level) {
+        int rc = group_ranges(r, g, &rr, err);
+        if (rc || rr.n == 0) {
+            af_pq_row_ranges_free(&rr);
+            return rc;
+        }
+    }
+    bool some_rows = r->page_level && af_pq_row_ranges_count(&rr) < rows;
     af_batch *b = af_batch_new(r->schema);
-    if (!b)
+    if (!b) {
+        af_pq_row_ranges_free(&rr);
         return af_error_set(err, AF_ENOMEM, "out of memory");
+    }
     int rc = AF_OK;
-    for (size_t c = 0; !rc && c < r->n_sel; c++) {
+    if (some_rows)
+        rc = read_group_rows(r, g, &rr, b, err);
+    for (size_t c = 0; !some_rows && !rc && c < r->n_sel; c++) {
         size_t top = r->sel[c];
         size_t first = r->first[top];
         size_t count = af_pq_leaf_count(&r->sm.schema->fields[top]);
@@ -204,6 +341,7 @@ static int read_group(af_parquet_reader *r, size_t g, af_batch **out, af_error *
         for (size_t k = 0; k < done; k++)
             af_pq_chunk_data_free(&r->chunks[k]);
     }
+    af_pq_row_ranges_free(&rr);
     if (!rc)
         rc = af_batch_seal(b, err);
     if (rc) {
@@ -222,12 +360,11 @@ static int slice(const af_batch *b, int64_t start, int64_t end, af_batch **out, 
     if (!s)
         return af_error_set(err, AF_ENOMEM, "out of memory");
     for (size_t c = 0; c < b->schema->n_fields; c++)
-        for (int64_t i = start; i < end; i++)
-            if (af_array_append_from(&s->columns[c], &b->columns[c], i) != 0) {
-                af_batch_release(s);
-                return af_error_set(err, AF_ENOMEM, "out of memory copying column '%s'",
-                                    b->schema->fields[c].name);
-            }
+        if (af_array_append_range(&s->columns[c], &b->columns[c], start, end - start) != 0) {
+            af_batch_release(s);
+            return af_error_set(err, AF_ENOMEM, "out of memory copying column '%s'",
+                                b->schema->fields[c].name);
+        }
     int rc = af_batch_seal(s, err);
     if (rc) {
         af_batch_release(s);
@@ -263,7 +400,7 @@ int af_parquet_reader_next(af_parquet_reader *r, af_batch **out, af_error *err)
         if (r->next_group >= r->m->n_row_groups)
             return AF_OK;
         size_t g = r->next_group++;
-        if (r->m->row_groups[g].num_rows == 0)
+        if (r->m->row_groups[g].num_rows == 0 || !r->keep_group[g])
             continue;
         int rc = read_group(r, g, &r->cur, err);
         if (rc)
