@@ -515,7 +515,10 @@ static char *make_tmpdir(void)
 static void write_file(const char *dir, const char *name, const char *text)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        CHECK(!"test path too long");
+        return;
+    }
     FILE *f = fopen(path, "wb");
     CHECK(f != NULL);
     if (f) {

@@ -573,8 +573,8 @@ int af_pq_column_writer_add_array(af_pq_column_writer *cw, const af_array *a, in
             af_pq_stats_add_nulls(&cw->page_stats, 1);
             continue;
         }
-        const uint8_t *p;
-        size_t n;
+        const uint8_t *p = NULL;
+        size_t n = 0;
         int rc = value_bytes(cw, a, i, tmp, &p, &n, err);
         if (!rc)
             rc = add_value(cw, p, n, err);
@@ -610,8 +610,8 @@ int af_pq_column_writer_add_levels(af_pq_column_writer *cw, const af_pq_levels *
         if (v >= lv->n_values)
             return af_error_set(err, AF_EINTERNAL, "column '%s': levels and values disagree",
                                 column_name(cw));
-        const uint8_t *p;
-        size_t n;
+        const uint8_t *p = NULL;
+        size_t n = 0;
         rc = value_bytes(cw, lv->values, lv->value_index[v++], tmp, &p, &n, err);
         if (!rc)
             rc = add_value(cw, p, n, err);

@@ -53,7 +53,7 @@ int af_pq_dec_bin(af_pq_dec *d, int t, const char *field, af_pq_bytes *b)
 
 int af_pq_dec_str(af_pq_dec *d, int t, const char *field, char **s, size_t *len)
 {
-    af_pq_bytes b;
+    af_pq_bytes b = {NULL, 0};
     int rc = af_pq_dec_bin(d, t, field, &b);
     if (rc)
         return rc;

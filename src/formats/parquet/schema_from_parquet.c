@@ -386,7 +386,7 @@ static int list_group(from_ctx *c, const af_pq_schema_element *e, af_field *f, c
 {
     if (e->num_children != 1)
         return fail(c, AF_EUNSUPPORTED, "a LIST group must have exactly one child");
-    const af_pq_schema_element *r;
+    const af_pq_schema_element *r = NULL;
     int rc = consume(c, &r);
     if (rc)
         return rc;
@@ -410,7 +410,7 @@ static int map_group(from_ctx *c, const af_pq_schema_element *e, af_field *f, co
 {
     if (e->num_children != 1)
         return fail(c, AF_EUNSUPPORTED, "a MAP group must have exactly one child");
-    const af_pq_schema_element *kv;
+    const af_pq_schema_element *kv = NULL;
     int rc = consume(c, &kv);
     if (rc)
         return rc;
@@ -499,7 +499,7 @@ static int inner(from_ctx *c, const af_pq_schema_element *e, af_field *f, const 
  * MAP wrapper is a non-nullable list of non-nullable elements. */
 static int node(from_ctx *c, af_field *f, const char *name, int16_t def, int16_t rep)
 {
-    const af_pq_schema_element *e;
+    const af_pq_schema_element *e = NULL;
     int rc = consume(c, &e);
     if (rc)
         return rc;

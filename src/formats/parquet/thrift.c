@@ -102,7 +102,7 @@ int af_thrift_read_i8(af_thrift_reader *r, int8_t *v)
 
 int af_thrift_read_i16(af_thrift_reader *r, int16_t *v)
 {
-    uint64_t u;
+    uint64_t u = 0;
     int rc = af_thrift_read_varint(r, &u);
     if (rc)
         return rc;
@@ -114,7 +114,7 @@ int af_thrift_read_i16(af_thrift_reader *r, int16_t *v)
 
 int af_thrift_read_i32(af_thrift_reader *r, int32_t *v)
 {
-    uint64_t u;
+    uint64_t u = 0;
     int rc = af_thrift_read_varint(r, &u);
     if (rc)
         return rc;
@@ -126,7 +126,7 @@ int af_thrift_read_i32(af_thrift_reader *r, int32_t *v)
 
 int af_thrift_read_i64(af_thrift_reader *r, int64_t *v)
 {
-    uint64_t u;
+    uint64_t u = 0;
     int rc = af_thrift_read_varint(r, &u);
     if (rc)
         return rc;
@@ -148,7 +148,7 @@ int af_thrift_read_double(af_thrift_reader *r, double *v)
 
 int af_thrift_read_binary(af_thrift_reader *r, const uint8_t **p, size_t *n)
 {
-    uint64_t u;
+    uint64_t u = 0;
     int rc = af_thrift_read_varint(r, &u);
     if (rc)
         return rc;
@@ -232,7 +232,7 @@ static size_t min_size(int t)
 
 static int read_size(af_thrift_reader *r, uint32_t *n)
 {
-    uint64_t u;
+    uint64_t u = 0;
     int rc = af_thrift_read_varint(r, &u);
     if (rc)
         return rc;
@@ -476,7 +476,7 @@ int af_thrift_write_double(af_thrift_writer *w, double v)
 {
     if (w->status)
         return w->status;
-    uint64_t u;
+    uint64_t u = 0;
     memcpy(&u, &v, sizeof u);
     uint8_t b[8];
     for (int i = 0; i < 8; i++)
