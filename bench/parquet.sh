@@ -74,7 +74,8 @@ if "$affluent" convert "$tmp/probe.csv" "$tmp/probe.parquet" --compression zstd 
 fi
 af_reads_gz=0
 if "$affluent" convert "$tmp/probe.csv.gz" "$tmp/probe_gz.csv" >/dev/null 2>&1 &&
-    cmp -s <("$affluent" convert "$tmp/probe.csv" /dev/stdout 2>/dev/null) "$tmp/probe_gz.csv"; then
+    "$affluent" convert "$tmp/probe.csv" "$tmp/probe_plain.csv" >/dev/null 2>&1 &&
+    cmp -s "$tmp/probe_plain.csv" "$tmp/probe_gz.csv"; then
     af_reads_gz=1
 fi
 "${duck[@]}" to-parquet "$tmp/probe.csv" "$tmp/probe_duck.parquet" >/dev/null || die "DuckDB could not write Parquet"

@@ -277,10 +277,43 @@ static int read_slot(assembler *as, const af_field *f, af_array *out, int16_t de
 
 /* A top-level scalar column: runs of present values are copied in bulk
  * (the common case, and the one worth making fast). */
+/* True when the stream's values are exactly the next `rows` rows of an
+ * empty output, none null: the buffers can move instead of being copied. */
+static bool whole_and_dense(const af_array *out, const af_pq_leaf_stream *s, int64_t rows)
+{
+    if (out->length != 0 || s->pos != 0 || s->value_pos != 0 || s->n != (size_t)rows ||
+        s->values->length != rows || out->field->type.id != s->values->field->type.id ||
+        s->values->null_count != 0 || out->n_children || s->values->n_children)
+        return false;
+    for (size_t i = 0; s->def && i < s->n; i++)
+        if (s->def[i] != s->max_def)
+            return false;
+    return true;
+}
+
+static void swap_buf(af_buf *a, af_buf *b)
+{
+    af_buf t = *a;
+    *a = *b;
+    *b = t;
+}
+
 static int assemble_flat(assembler *as, af_array *out, af_pq_leaf_stream *s, int64_t rows)
 {
     if (s->n - s->pos < (size_t)rows)
         return corrupt(as, "levels end before the rows do");
+    if (rows > 0 && whole_and_dense(out, s, rows)) {
+        /* the decoded chunk is freed right after assembly, so its buffers
+         * move into the column: one copy of the data fewer */
+        af_array *v = (af_array *)s->values;
+        swap_buf(&out->data, &v->data);
+        swap_buf(&out->offsets, &v->offsets);
+        out->length = rows;
+        v->length = 0; /* what is left of it: nothing */
+        s->pos = s->n;
+        s->value_pos = 0;
+        return AF_OK;
+    }
     int rc = AF_OK;
     int64_t r = 0;
     while (!rc && r < rows) {

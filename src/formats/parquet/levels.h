@@ -61,7 +61,10 @@ typedef struct af_pq_leaf_stream {
 /* Rebuilds `rows` rows of field f into `out` (an array of f's type, e.g. a
  * batch column) from its leaves' streams, which must together hold exactly
  * those rows: levels that end early, are left over, or contradict the
- * schema are AF_EPARSE naming the field. */
+ * schema are AF_EPARSE naming the field. When a stream's values are a whole
+ * flat column without nulls and `out` is empty, their buffers move into
+ * `out` (the values array is left empty): callers free the decoded chunk
+ * right after assembly anyway. */
 int af_pq_assemble(const af_field *f, af_array *out, af_pq_leaf_stream *leaves, int64_t rows,
                    af_error *err);
 
