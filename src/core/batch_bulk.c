@@ -67,7 +67,7 @@ int af_array_append_range(af_array *dst, const af_array *src, int64_t start, int
         if (base + (size_t)(e - s) > (size_t)INT32_MAX)
             return AF_ELIMIT;
         rc = af_buf_reserve(&dst->offsets, (size_t)n * sizeof(int32_t));
-        if (!rc)
+        if (!rc && e > s) /* all-empty values have no buffer: no NULL + 0 */
             rc = af_buf_append(&dst->data, src->data.data + s, (size_t)(e - s));
         if (rc)
             return rc;
@@ -131,7 +131,8 @@ int af_array_append_take(af_array *dst, const af_array *src, const uint32_t *idx
         size_t pos = base;
         for (size_t k = 0; k < n; k++) {
             int32_t s = offset_at(src, idx[k]), e = offset_at(src, idx[k] + 1);
-            memcpy(out + pos, src->data.data + s, (size_t)(e - s));
+            if (e > s)
+                memcpy(out + pos, src->data.data + s, (size_t)(e - s));
             pos += (size_t)(e - s);
             offs[k] = (int32_t)pos;
         }

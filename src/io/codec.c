@@ -441,7 +441,9 @@ static int lz4_hadoop_compress(int level, const uint8_t *src, size_t n, af_buf *
             return af_error_set(err, AF_ENOMEM, "lz4: out of memory for %zu bytes", cap);
         uint8_t *hdr = out->data + out->len;
         size_t got = 0;
-        rc = lz4_compress_block(level, src + pos, take, hdr + 8, cap, "lz4", &got, err);
+        /* an empty page may come without a buffer: no NULL + 0 */
+        rc =
+            lz4_compress_block(level, take ? src + pos : src, take, hdr + 8, cap, "lz4", &got, err);
         if (rc)
             return rc;
         store_be32(hdr, (uint32_t)take);

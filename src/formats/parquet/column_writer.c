@@ -219,8 +219,10 @@ static int dict_page_stats(af_pq_column_writer *cw, af_error *err)
  * page's value encoding. */
 static int encode_values(af_pq_column_writer *cw, af_buf *out, int32_t *encoding, af_error *err)
 {
-    if (cw->n_idx) {
-        int bw = af_pq_bit_width(cw->idx_max);
+    /* a page without values (all nulls) keeps the chunk's encoding while the
+     * dictionary is in use, so encoding_stats still say "all dictionary" */
+    if (cw->n_idx || (cw->dict_active && cw->page_values == 0)) {
+        int bw = cw->n_idx ? af_pq_bit_width(cw->idx_max) : 0;
         *encoding = AF_PQ_ENC_RLE_DICTIONARY;
         if (af_buf_append(out, &(uint8_t){(uint8_t)bw}, 1))
             return oom(err);
@@ -486,7 +488,7 @@ static int value_bytes(const af_pq_column_writer *cw, const af_array *a, int64_t
         int32_t s, e;
         memcpy(&s, a->offsets.data + k * 4, 4);
         memcpy(&e, a->offsets.data + k * 4 + 4, 4);
-        *p = d + s, *n = (size_t)(e - s);
+        *p = d ? d + s : (const uint8_t *)"", *n = (size_t)(e - s); /* all-empty: no buffer */
         return AF_OK;
     }
     case AF_PQ_CONV_BOOL: {
@@ -725,7 +727,7 @@ static int32_t boundary_order(const af_pq_column_writer *cw)
         if (e->null_page)
             continue;
         if (prev) {
-            const uint8_t *b = cw->bounds.data;
+            const uint8_t *b = cw->bounds.data ? cw->bounds.data : (const uint8_t *)"";
             int cmin = af_pq_compare(cw->sort, b + prev->min_off, prev->min_len, b + e->min_off,
                                      e->min_len);
             int cmax = af_pq_compare(cw->sort, b + prev->max_off, prev->max_len, b + e->max_off,
@@ -765,8 +767,9 @@ static int write_page_index(af_pq_column_writer *cw, uint64_t data_start, af_buf
         null_pages[i] = e->null_page;
         nulls[i] = e->null_count;
         if (e->has_bounds) {
-            mins[i] = (af_pq_bytes){cw->bounds.data + e->min_off, e->min_len};
-            maxs[i] = (af_pq_bytes){cw->bounds.data + e->max_off, e->max_len};
+            const uint8_t *b = cw->bounds.data ? cw->bounds.data : (const uint8_t *)"";
+            mins[i] = (af_pq_bytes){b + e->min_off, e->min_len};
+            maxs[i] = (af_pq_bytes){b + e->max_off, e->max_len};
         } else {
             mins[i] = maxs[i] = (af_pq_bytes){(const uint8_t *)"", 0};
         }

@@ -74,7 +74,8 @@ const uint8_t *af_pq_dict_value(const af_pq_dict *d, uint32_t i, size_t *len)
         return NULL;
     }
     *len = (size_t)(d->offsets[i + 1] - d->offsets[i]);
-    return d->bytes.data + d->offsets[i];
+    /* only empty values so far: no buffer yet, and NULL + 0 is undefined */
+    return d->bytes.data ? d->bytes.data + d->offsets[i] : (const uint8_t *)"";
 }
 
 static int grow_slots(af_pq_dict *d)
@@ -119,7 +120,7 @@ int af_pq_dict_insert(af_pq_dict *d, const void *p, size_t n, uint32_t *index)
             uint32_t i = d->slots[s] - 1;
             size_t len;
             const uint8_t *v = af_pq_dict_value(d, i, &len);
-            if (len == n && memcmp(v, p, n) == 0) {
+            if (len == n && (n == 0 || memcmp(v, p, n) == 0)) {
                 *index = i;
                 return AF_OK;
             }

@@ -380,14 +380,23 @@ int af_parquet_reader_next(af_parquet_reader *r, af_batch **out, af_error *err)
     for (;;) {
         if (r->cur) {
             int64_t n = r->cur->n_rows;
-            if (r->cur_pos == 0 && n <= r->limits.max_rows) {
+            /* slices respect both limits: rows, and bytes at the row group's
+             * average row size (wide text rows make row counts misleading) */
+            int64_t step = r->limits.max_rows;
+            size_t bytes = af_batch_bytes(r->cur);
+            if (r->limits.max_bytes > 0 && bytes > r->limits.max_bytes && n > 0) {
+                int64_t by_bytes =
+                    (int64_t)((double)r->limits.max_bytes / ((double)bytes / (double)n));
+                if (by_bytes < step)
+                    step = by_bytes > 0 ? by_bytes : 1;
+            }
+            if (r->cur_pos == 0 && n <= step) {
                 *out = r->cur;
                 r->cur = NULL;
                 return AF_OK;
             }
             if (r->cur_pos < n) {
-                int64_t end =
-                    n - r->cur_pos > r->limits.max_rows ? r->cur_pos + r->limits.max_rows : n;
+                int64_t end = n - r->cur_pos > step ? r->cur_pos + step : n;
                 int rc = slice(r->cur, r->cur_pos, end, out, err);
                 if (rc)
                     return rc;
