@@ -20,28 +20,7 @@
  * Line endings are LF. No locale, no floating point: output is the same
  * on every machine.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static uint64_t rng_state;
-
-/* splitmix64: small, fast, good enough for test data, fully deterministic */
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-    return (uint32_t)(((rnd() >> 32) * (uint64_t)n) >> 32);
-}
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include "gen_common.h"
 
 static const char *first_names[] = {
     "James",   "Mary",      "John",    "Patricia", "Robert",      "Jennifer", "Michael", "Linda",
@@ -76,50 +55,6 @@ static const char *note_words[] = {
 };
 static const char *company_suffixes[] = {"Inc.", "Ltd", "GmbH", "LLC", "S.A."};
 static const char *nicknames[] = {"Bob", "Ace", "Doc", "Red", "Max", "Sunny"};
-
-/* output buffer: big writes, no stdio per field */
-static char *out;
-static size_t out_len, out_cap;
-static FILE *out_fp;
-
-static void flush_out(void)
-{
-    if (out_len && fwrite(out, 1, out_len, out_fp) != out_len) {
-        perror("gen_csv: write");
-        exit(1);
-    }
-    out_len = 0;
-}
-
-static void put(const char *s, size_t n)
-{
-    if (out_len + n > out_cap)
-        flush_out();
-    memcpy(out + out_len, s, n);
-    out_len += n;
-}
-static void puts_(const char *s)
-{
-    put(s, strlen(s));
-}
-static void putc_(char c)
-{
-    if (out_len + 1 > out_cap)
-        flush_out();
-    out[out_len++] = c;
-}
-
-static void put_uint(uint64_t v, int min_digits)
-{
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v || n < min_digits);
-    while (n)
-        putc_(tmp[--n]);
-}
 
 /* writes a field, quoting per RFC 4180 when it holds , " CR or LF */
 static void put_field(const char *s)
@@ -158,19 +93,13 @@ int main(int argc, char **argv)
         return 2;
     }
     rng_state = argc > 3 ? strtoull(argv[3], NULL, 10) : 20240601ULL;
-    out_fp = stdout;
+    gen_out = stdout;
     if (argc > 2 && strcmp(argv[2], "-") != 0) {
-        out_fp = fopen(argv[2], "wb");
-        if (!out_fp) {
+        gen_out = fopen(argv[2], "wb");
+        if (!gen_out) {
             perror(argv[2]);
             return 1;
         }
-    }
-    out_cap = 1 << 20;
-    out = malloc(out_cap);
-    if (!out) {
-        perror("malloc");
-        return 1;
     }
 
     puts_("order_id,customer,country,order_date,amount,paid,note\n");
@@ -253,10 +182,9 @@ int main(int argc, char **argv)
         putc_('\n');
     }
     flush_out();
-    if (out_fp != stdout ? fclose(out_fp) != 0 : fflush(out_fp) != 0) {
+    if (gen_out != stdout ? fclose(gen_out) != 0 : fflush(gen_out) != 0) {
         perror("gen_csv: close");
         return 1;
     }
-    free(out);
     return 0;
 }

@@ -31,26 +31,7 @@
  * Line endings are LF. No locale, no floating point: output is the same on
  * every machine.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static uint64_t rng_state;
-
-/* splitmix64: small, fast, fully deterministic */
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-    return (uint32_t)(((rnd() >> 32) * (uint64_t)n) >> 32);
-}
+#include "gen_common.h"
 
 /* index in [0, n) skewed towards 0 (roughly Zipf-like word frequencies) */
 static uint32_t rnd_skewed(uint32_t n)
@@ -59,84 +40,55 @@ static uint32_t rnd_skewed(uint32_t n)
     return (uint32_t)(a * b / n);
 }
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char *words[] = {
-    "the",       "and",      "a",         "to",        "it",        "is",         "of",
-    "this",      "for",      "I",         "was",       "in",        "that",       "my",
-    "with",      "not",      "but",       "on",        "very",      "have",       "you",
-    "product",   "great",    "good",      "one",       "as",        "so",         "are",
-    "they",      "like",     "would",     "be",        "just",      "after",      "all",
-    "use",       "quality",  "works",     "well",      "price",     "bought",     "really",
-    "time",      "if",       "than",      "only",      "had",       "from",       "love",
-    "easy",      "will",     "when",      "out",       "recommend", "nice",       "little",
-    "does",      "its",      "can",       "more",      "your",      "buy",        "them",
-    "do",        "about",    "battery",   "screen",    "size",      "fit",        "first",
-    "bad",       "cheap",    "broke",     "returned",  "days",      "weeks",      "months",
-    "perfect",   "color",    "sound",     "light",     "small",     "large",      "box",
-    "arrived",   "quickly",  "shipping",  "seller",    "item",      "described",  "excellent",
-    "better",    "worse",    "expected",  "happy",     "disappointed", "money",   "worth",
-    "comfortable", "sturdy", "flimsy",    "instructions", "assembly", "cable",    "charger",
-    "Bluetooth", "kitchen",  "coffee",    "water",     "bottle",    "shoes",      "jacket",
-    "kids",      "gift",     "daughter",  "husband",   "wife",      "son",        "friend",
-    "again",     "never",    "always",    "still",     "even",      "though",     "however",
-    "overall",   "definitely", "probably", "maybe",    "honestly",  "absolutely", "Müller",
-    "café",      "naïve",    "résumé",    "ok",        "five",      "stars",      "zero",
+    "the",       "and",        "a",           "to",        "it",       "is",
+    "of",        "this",       "for",         "I",         "was",      "in",
+    "that",      "my",         "with",        "not",       "but",      "on",
+    "very",      "have",       "you",         "product",   "great",    "good",
+    "one",       "as",         "so",          "are",       "they",     "like",
+    "would",     "be",         "just",        "after",     "all",      "use",
+    "quality",   "works",      "well",        "price",     "bought",   "really",
+    "time",      "if",         "than",        "only",      "had",      "from",
+    "love",      "easy",       "will",        "when",      "out",      "recommend",
+    "nice",      "little",     "does",        "its",       "can",      "more",
+    "your",      "buy",        "them",        "do",        "about",    "battery",
+    "screen",    "size",       "fit",         "first",     "bad",      "cheap",
+    "broke",     "returned",   "days",        "weeks",     "months",   "perfect",
+    "color",     "sound",      "light",       "small",     "large",    "box",
+    "arrived",   "quickly",    "shipping",    "seller",    "item",     "described",
+    "excellent", "better",     "worse",       "expected",  "happy",    "disappointed",
+    "money",     "worth",      "comfortable", "sturdy",    "flimsy",   "instructions",
+    "assembly",  "cable",      "charger",     "Bluetooth", "kitchen",  "coffee",
+    "water",     "bottle",     "shoes",       "jacket",    "kids",     "gift",
+    "daughter",  "husband",    "wife",        "son",       "friend",   "again",
+    "never",     "always",     "still",       "even",      "though",   "however",
+    "overall",   "definitely", "probably",    "maybe",     "honestly", "absolutely",
+    "Müller",    "café",       "naïve",       "résumé",    "ok",       "five",
+    "stars",     "zero",
 };
 static const char *title_openers[] = {
-    "Great",     "Not worth it", "Works as described", "Disappointed", "Love it",
-    "Five stars", "Terrible",    "Good value",         "Broke after a week", "Exactly what I needed",
+    "Great",
+    "Not worth it",
+    "Works as described",
+    "Disappointed",
+    "Love it",
+    "Five stars",
+    "Terrible",
+    "Good value",
+    "Broke after a week",
+    "Exactly what I needed",
 };
-static const char *channels[] = {"web", "web", "web", "web", "mobile", "mobile", "mobile",
-                                 "store", "store", "phone", "partner", "marketplace"};
-static const char *coupons[] = {"SAVE10",   "SAVE20",   "WELCOME5", "SPRING24", "BLACKFRIDAY",
-                                "FREESHIP", "VIP15",    "LOYALTY",  "STUDENT",  "EMPLOYEE",
-                                "BUNDLE3",  "FLASH50"};
+static const char *channels[] = {"web",    "web",   "web",   "web",   "mobile",  "mobile",
+                                 "mobile", "store", "store", "phone", "partner", "marketplace"};
+static const char *coupons[] = {"SAVE10",      "SAVE20",   "WELCOME5", "SPRING24",
+                                "BLACKFRIDAY", "FREESHIP", "VIP15",    "LOYALTY",
+                                "STUDENT",     "EMPLOYEE", "BUNDLE3",  "FLASH50"};
 static const char *note_words[] = {
-    "please",  "deliver",  "before",    "noon",      "gift",    "wrap",    "leave",     "at",
-    "door",    "call",     "on",        "arrival",   "fragile", "handle",  "with",      "care",
-    "express", "shipping", "requested", "customer",  "asked",   "for",     "invoice",   "no",
-    "plastic", "bag",      "backorder", "partial",   "refund",  "pending", "loyalty",   "discount",
+    "please",  "deliver",  "before",    "noon",     "gift",    "wrap",    "leave",   "at",
+    "door",    "call",     "on",        "arrival",  "fragile", "handle",  "with",    "care",
+    "express", "shipping", "requested", "customer", "asked",   "for",     "invoice", "no",
+    "plastic", "bag",      "backorder", "partial",  "refund",  "pending", "loyalty", "discount",
 };
-
-/* output buffer: big writes, no stdio per field */
-static char obuf[1 << 20];
-static size_t olen;
-static FILE *out;
-
-static void flush_out(void)
-{
-    if (olen && fwrite(obuf, 1, olen, out) != olen) {
-        perror("gen_tables: write");
-        exit(1);
-    }
-    olen = 0;
-}
-static void put(const char *s, size_t n)
-{
-    if (olen + n > sizeof obuf)
-        flush_out();
-    memcpy(obuf + olen, s, n);
-    olen += n;
-}
-static void puts_(const char *s) { put(s, strlen(s)); }
-static void putc_(char c)
-{
-    if (olen + 1 > sizeof obuf)
-        flush_out();
-    obuf[olen++] = c;
-}
-static void put_u64(uint64_t v, int min_digits)
-{
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v || n < min_digits);
-    while (n)
-        putc_(tmp[--n]);
-}
 
 /* a field built in a scratch buffer, then written quoted when needed */
 static char field[4096];
@@ -215,7 +167,8 @@ static void f_text(size_t len, int quotes, int newline)
         f_addc('"');
     if (field[flen - 1] == ',')
         flen--;
-    if (field[flen - 1] != '.' && field[flen - 1] != '!' && field[flen - 1] != '?' && field[flen - 1] != '"')
+    if (field[flen - 1] != '.' && field[flen - 1] != '!' && field[flen - 1] != '?' &&
+        field[flen - 1] != '"')
         f_addc('.');
 }
 
@@ -224,7 +177,7 @@ static void gen_reviews(uint64_t rows)
     puts_("label,title,text\n");
     for (uint64_t i = 0; i < rows; i++) {
         static const uint8_t labels[] = {1, 1, 2, 3, 3, 4, 4, 4, 5, 5, 5, 5, 5};
-        put_u64(labels[rnd_below(COUNT(labels))], 1);
+        put_uint(labels[rnd_below(COUNT(labels))], 1);
         putc_(',');
 
         flen = 0;
@@ -278,35 +231,35 @@ static void put_date(int64_t days)
     int y;
     unsigned m, d;
     civil(days, &y, &m, &d);
-    put_u64((uint64_t)y, 4);
+    put_uint((uint64_t)y, 4);
     putc_('-');
-    put_u64(m, 2);
+    put_uint(m, 2);
     putc_('-');
-    put_u64(d, 2);
+    put_uint(d, 2);
 }
 static void put_cents(uint64_t v, int frac_digits)
 {
     uint64_t p = frac_digits == 3 ? 1000 : 100;
-    put_u64(v / p, 1);
+    put_uint(v / p, 1);
     putc_('.');
-    put_u64(v % p, frac_digits);
+    put_uint(v % p, frac_digits);
 }
 
 static void gen_sales(uint64_t rows)
 {
     static const char hex[] = "0123456789abcdef";
-    const int64_t day0 = 17897; /* 2019-01-01 */
+    const int64_t day0 = 17897;  /* 2019-01-01 */
     const uint32_t ndays = 2192; /* .. 2024-12-31 */
     puts_("order_id,customer_id,quantity,unit_price,discount,amount,ordered_at,shipped_on,"
           "order_uuid,channel,coupon,note\n");
     for (uint64_t i = 0; i < rows; i++) {
-        put_u64(5000000001ULL + i, 1);
+        put_uint(5000000001ULL + i, 1);
         putc_(',');
-        put_u64(1 + rnd_below(2000000), 1);
+        put_uint(1 + rnd_below(2000000), 1);
         putc_(',');
         static const uint8_t qty[] = {1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 6, 10, 12, 20};
         uint64_t q = qty[rnd_below(COUNT(qty))];
-        put_u64(q, 1);
+        put_uint(q, 1);
         putc_(',');
         /* cents: 99 .. 999999, log-ish spread: most prices are small */
         uint64_t price = 99 + (uint64_t)rnd_below(1000) * (1 + rnd_below(1000)) % 999901;
@@ -323,18 +276,18 @@ static void gen_sales(uint64_t rows)
         uint32_t sod = rnd_below(86400);
         put_date(day);
         putc_(' ');
-        put_u64(sod / 3600, 2);
+        put_uint(sod / 3600, 2);
         putc_(':');
-        put_u64(sod / 60 % 60, 2);
+        put_uint(sod / 60 % 60, 2);
         putc_(':');
-        put_u64(sod % 60, 2);
+        put_uint(sod % 60, 2);
         putc_('.');
-        put_u64(rnd_below(1000000), 6);
+        put_uint(rnd_below(1000000), 6);
         putc_(',');
         put_date(day + rnd_below(8));
         putc_(',');
         uint64_t u1 = rnd(), u2 = rnd();
-        u1 = (u1 & ~0xF000ULL) | 0x4000ULL;                                 /* version 4 */
+        u1 = (u1 & ~0xF000ULL) | 0x4000ULL;                        /* version 4 */
         u2 = (u2 & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL; /* variant 10 */
         for (int k = 0; k < 32; k++) {
             if (k == 8 || k == 12 || k == 16 || k == 20)
@@ -384,10 +337,10 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    out = stdout;
+    gen_out = stdout;
     if (argc >= 4 && strcmp(argv[3], "-") != 0) {
-        out = fopen(argv[3], "wb");
-        if (!out) {
+        gen_out = fopen(argv[3], "wb");
+        if (!gen_out) {
             perror(argv[3]);
             return 1;
         }
@@ -397,7 +350,7 @@ int main(int argc, char **argv)
     else
         gen_sales(rows);
     flush_out();
-    if (fclose(out) != 0) {
+    if (fclose(gen_out) != 0) {
         perror("gen_tables: close");
         return 1;
     }

@@ -79,11 +79,12 @@ bench_affluent() {
     affluent_version=$("$affluent" --version)
 }
 
-# bench/NAME.c -> bench/.build/NAME, when missing or older than the source; sets gen
+# bench/NAME.c (+ gen_common.h) -> bench/.build/NAME, when missing or older than
+# the sources; sets gen
 bench_compile_gen() { # NAME
     mkdir -p "$bench/.build" "$bench/data" "$bench/results"
     gen=$bench/.build/$1
-    if [ ! -x "$gen" ] || [ "$bench/$1.c" -nt "$gen" ]; then
+    if [ ! -x "$gen" ] || [ "$bench/$1.c" -nt "$gen" ] || [ "$bench/gen_common.h" -nt "$gen" ]; then
         note "compiling bench/$1.c"
         cc -O2 -Wall -Wextra -std=c11 -o "$gen" "$bench/$1.c" || die "$1.c did not compile"
     fi

@@ -287,12 +287,12 @@ TEST(where_nesting_and_size_limits)
 {
     char deep[1024];
     memset(deep, '(', 200);
-    strcpy(deep + 200, "x = 1");
+    snprintf(deep + 200, sizeof deep - 200, "x = 1");
     CHECK_CONTAINS(parse_error(deep), "nests too deep");
-    memset(deep, 0, sizeof deep);
+    size_t used = 0;
     for (int i = 0; i < 100; i++)
-        strcat(deep, "NOT ");
-    strcat(deep, "x = 1");
+        used += (size_t)snprintf(deep + used, sizeof deep - used, "NOT ");
+    snprintf(deep + used, sizeof deep - used, "x = 1");
     CHECK_CONTAINS(parse_error(deep), "nests too deep");
     /* long AND chains are flat, not deep */
     size_t n = 5000 * 12;

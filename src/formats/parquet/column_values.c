@@ -176,19 +176,6 @@ static int append_bools(af_pq_value_ctx *ctx, af_array *a, const uint8_t *v, siz
 }
 
 /* Width of a fixed-width physical value; 0 for BYTE_ARRAY and BOOLEAN. */
-static size_t phys_width(const af_pq_leaf_info *leaf)
-{
-    switch (leaf->physical_type) {
-    case AF_PQ_INT32:
-    case AF_PQ_FLOAT: return 4;
-    case AF_PQ_INT64:
-    case AF_PQ_DOUBLE: return 8;
-    case AF_PQ_INT96: return 12;
-    case AF_PQ_FIXED_LEN_BYTE_ARRAY: return leaf->type_length > 0 ? (size_t)leaf->type_length : 0;
-    default: return 0;
-    }
-}
-
 /* Physical values whose bytes are already the af layout are copied in one
  * go: the conversions below map to af types of exactly the physical width
  * (INT32 to int32, date or time[ms]; INT64; FLOAT; DOUBLE; UUID). */
@@ -222,7 +209,9 @@ static int append_fixed_run(af_pq_value_ctx *ctx, af_array *a, const uint8_t *p,
 static int append_views(af_pq_value_ctx *ctx, af_array *a, const af_pq_view *v, size_t count,
                         af_error *err)
 {
-    size_t w = ctx->leaf->physical_type == AF_PQ_FIXED_LEN_BYTE_ARRAY ? phys_width(ctx->leaf) : 0;
+    size_t w = ctx->leaf->physical_type == AF_PQ_FIXED_LEN_BYTE_ARRAY
+                   ? af_pq_leaf_plain_width(ctx->leaf)
+                   : 0;
     if (ctx->leaf->conv == AF_PQ_CONV_BYTES && !a->has_validity) {
         /* bytes straight into the array: one reservation, no call per value */
         size_t total = a->data.len;
@@ -305,7 +294,7 @@ static int decode_plain(af_pq_value_ctx *ctx, af_array *a, const uint8_t *p, siz
         free(v);
         return rc;
     }
-    size_t w = phys_width(ctx->leaf);
+    size_t w = af_pq_leaf_plain_width(ctx->leaf);
     if (w == 0)
         return fail(ctx, AF_EPARSE, "a FIXED_LEN_BYTE_ARRAY column has no valid type_length", err);
     if (count > n / w)
@@ -466,7 +455,7 @@ int af_pq_values_decode(af_pq_value_ctx *ctx, const uint8_t *p, size_t n, int32_
         return rc;
     }
     case AF_PQ_ENC_BYTE_STREAM_SPLIT: {
-        size_t w = phys_width(ctx->leaf);
+        size_t w = af_pq_leaf_plain_width(ctx->leaf);
         if (pt == AF_PQ_BOOLEAN || pt == AF_PQ_BYTE_ARRAY || pt == AF_PQ_INT96 || w == 0)
             return unsupported(ctx, encoding, err);
         if (count > n / w)

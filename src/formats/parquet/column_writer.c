@@ -83,19 +83,6 @@ af_pq_sort af_pq_leaf_sort(const af_pq_leaf_info *leaf)
     }
 }
 
-static size_t plain_width(const af_pq_leaf_info *leaf)
-{
-    switch (leaf->physical_type) {
-    case AF_PQ_INT32:
-    case AF_PQ_FLOAT: return 4;
-    case AF_PQ_INT64:
-    case AF_PQ_DOUBLE: return 8;
-    case AF_PQ_INT96: return 12;
-    case AF_PQ_FIXED_LEN_BYTE_ARRAY: return (size_t)leaf->type_length;
-    default: return 0;
-    }
-}
-
 int af_pq_column_writer_new(const af_pq_leaf_info *leaf, const af_pq_column_options *o,
                             af_pq_column_writer **out, af_error *err)
 {
@@ -109,7 +96,7 @@ int af_pq_column_writer_new(const af_pq_leaf_info *leaf, const af_pq_column_opti
         cw->o.page_rows = 20000;
     if (cw->o.page_bytes == 0)
         cw->o.page_bytes = 1 << 20;
-    cw->width = plain_width(leaf);
+    cw->width = af_pq_leaf_plain_width(leaf);
     cw->sort = af_pq_leaf_sort(leaf);
     af_buf_init(&cw->plain);
     af_buf_init(&cw->pages);

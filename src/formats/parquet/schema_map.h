@@ -97,6 +97,11 @@ int af_pq_schema_from_parquet(const af_pq_file_meta *m, const char *name, af_pq_
                               af_error *err);
 void af_pq_schema_map_free(af_pq_schema_map *sm);
 
+/* Bytes of one PLAIN value of the leaf's fixed-width physical type (INT32
+ * and FLOAT 4, INT64 and DOUBLE 8, INT96 12, FIXED_LEN_BYTE_ARRAY its
+ * type_length); 0 for BOOLEAN, BYTE_ARRAY and an invalid type_length. */
+size_t af_pq_leaf_plain_width(const af_pq_leaf_info *leaf);
+
 /* Fewest bytes holding 10^precision - 1 in two's complement (1..38 -> 1..16). */
 int32_t af_pq_decimal_flba_length(int precision);
 

@@ -441,3 +441,16 @@ int af_pq_schema_to_parquet(const af_schema *s, af_pq_file_meta *m, af_pq_leaf_i
     *n_leaves = c.n_leaves;
     return 0;
 }
+
+size_t af_pq_leaf_plain_width(const af_pq_leaf_info *leaf)
+{
+    switch (leaf->physical_type) {
+    case AF_PQ_INT32:
+    case AF_PQ_FLOAT: return 4;
+    case AF_PQ_INT64:
+    case AF_PQ_DOUBLE: return 8;
+    case AF_PQ_INT96: return 12;
+    case AF_PQ_FIXED_LEN_BYTE_ARRAY: return leaf->type_length > 0 ? (size_t)leaf->type_length : 0;
+    default: return 0;
+    }
+}
