@@ -7,8 +7,10 @@ packages=(
   build-essential cmake pkg-config git
   libfyaml-dev libjansson-dev
   zlib1g-dev libsnappy-dev libzstd-dev liblz4-dev libbrotli-dev   # Parquet page codecs
+  libbz2-dev liblzma-dev libisal-dev libarchive-dev   # stream codecs, fast inflate, zip/tar
+  libpcre2-dev libutf8proc-dev                         # log patterns, text normalisation
   clang libclang-rt-14-dev   # libFuzzer harnesses and sanitizer runtimes
-  gzip zstd lz4              # command-line codecs the compressed-input tests make fixtures with
+  gzip zstd lz4 bzip2 xz-utils brotli libarchive-tools   # command-line codecs and bsdtar: test fixtures
 )
 
 SUDO=""
