@@ -36,10 +36,12 @@ const char *af_text_encoding_name(af_text_encoding e);
  * ...), case-insensitively; AF_EINVAL otherwise. */
 int af_text_encoding_parse(const char *s, af_text_encoding *out, af_error *err);
 
-/* The encoding of a sample (the head of a stream, or a whole small text)
- * and the length of its byte order mark (0 without one). A sample cut in the
- * middle of a UTF-8 sequence still counts as UTF-8. */
+/* The encoding of a whole text and the length of its byte order mark (0
+ * without one). */
 af_text_encoding af_text_encoding_detect(const uint8_t *p, size_t n, size_t *bom_len);
+/* The same for the head of a longer stream: a UTF-8 sequence cut at the
+ * end of the sample still counts as UTF-8. */
+af_text_encoding af_text_encoding_detect_head(const uint8_t *p, size_t n, size_t *bom_len);
 
 /* Length of the valid UTF-8 prefix of p: n when all of it is valid, else the
  * offset of the first byte of the first invalid sequence (overlong forms,
