@@ -3,11 +3,14 @@
 #define AF_CLOCK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define AF_ISO_NOW_LEN 32
 
 /* Writes the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 void af_clock_iso_now(char out[AF_ISO_NOW_LEN]);
+/* The current UTC time in microseconds since the epoch (lineage stamps). */
+int64_t af_clock_now_us(void);
 /* Seconds from an arbitrary fixed point, for durations. */
 double af_clock_monotonic(void);
 

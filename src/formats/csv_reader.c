@@ -24,6 +24,9 @@
  *  - With trim, spaces/tabs (never the delimiter itself) around unquoted
  *    fields are dropped, a quote after leading blanks still opens a quoted
  *    field, and blanks between a closing quote and the delimiter are ignored.
+ *  - A quote still open at the end of the input makes its record malformed
+ *    up to the end of the line where the quote opened; the next record
+ *    starts on the following line.
  *  - A comment line is one whose first byte is the comment byte, at a point
  *    where a record could start (not inside a multi-line quoted field).
  *  - A read failure or a record over max_record_bytes ends the stream: the
@@ -386,7 +389,22 @@ static int parse_record(af_csv_reader *r, af_csv_record *rec, af_error *err)
                 }
                 p = h + 1;
             }
-            const uint8_t *cend = closed ? p : end;
+            if (!closed) {
+                /* Still open at the end of input: the record is malformed up
+                 * to the end of the line where the quote opened, and reading
+                 * resumes on the next line, so one stray quote costs one
+                 * row rather than the rest of the file. */
+                const uint8_t *le = q0;
+                while (le < end && !is_line_byte(*le))
+                    le++;
+                f->data = (const char *)q0;
+                f->len = (size_t)(le - q0);
+                f->quoted = true;
+                error = ERR_UNTERMINATED;
+                p = le;
+                break;
+            }
+            const uint8_t *cend = p;
             lines += count_lines(q0, cend);
             if (in_sc) {
                 memcpy(sc + sl, seg, (size_t)(cend - seg));
@@ -398,11 +416,6 @@ static int parse_record(af_csv_reader *r, af_csv_record *rec, af_error *err)
                 f->len = (size_t)(cend - q0);
             }
             f->quoted = true;
-            if (!closed) {
-                error = ERR_UNTERMINATED;
-                p = end;
-                break;
-            }
             p++; /* past the closing quote */
             const uint8_t *after = p;
             if (r->trim)

@@ -31,6 +31,30 @@ ssize_t af_reader_read_full(af_reader *r, void *buf, size_t n, af_error *err)
     return (ssize_t)got;
 }
 
+/* Reads up to `want` bytes, but stops at a short read once a few bytes are
+ * in: a pipe that has no more for now must not hold the stream up (a
+ * source fed line by line would wait for 64 KiB that may never come), and
+ * magic numbers, byte order marks and the UTF-16 test need only the first
+ * few bytes. Files and decoders fill the whole sample. */
+#define PEEK_MIN_BYTES 64
+
+static ssize_t read_head(af_reader *r, uint8_t *buf, size_t want, af_error *err)
+{
+    size_t got = 0;
+    while (got < want) {
+        size_t ask = want - got;
+        ssize_t k = af_reader_read(r, buf + got, ask, err);
+        if (k < 0)
+            return k;
+        if (k == 0)
+            break;
+        got += (size_t)k;
+        if ((size_t)k < ask && got >= PEEK_MIN_BYTES)
+            break;
+    }
+    return (ssize_t)got;
+}
+
 static ssize_t peek_read(af_reader *r, void *buf, size_t n, af_error *err)
 {
     peek_priv *p = r->priv;
@@ -72,7 +96,7 @@ int af_reader_open_peek(af_reader *inner, size_t want, af_reader **out, af_error
         af_reader_close(inner);
         return af_error_set(err, AF_ENOMEM, "out of memory");
     }
-    ssize_t n = af_reader_read_full(inner, head, want, err);
+    ssize_t n = read_head(inner, head, want, err);
     if (n < 0) {
         free(r);
         free(p);

@@ -148,6 +148,33 @@ int af_reader_open_memory(const void *data, size_t len, const char *name, af_rea
     return AF_OK;
 }
 
+static ssize_t view_read(af_reader *r, void *buf, size_t n, af_error *err)
+{
+    ssize_t got = af_reader_read(r->priv, buf, n, err);
+    if (got > 0)
+        r->offset += got;
+    return got;
+}
+
+static void view_close(af_reader *r)
+{
+    free(r);
+}
+
+int af_reader_open_view(af_reader *inner, af_reader **out, af_error *err)
+{
+    af_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    r->read = view_read;
+    r->close = view_close;
+    r->name = inner->name;
+    r->size = inner->size;
+    r->priv = inner;
+    *out = r;
+    return AF_OK;
+}
+
 ssize_t af_reader_read(af_reader *r, void *buf, size_t n, af_error *err)
 {
     return r->read(r, buf, n, err);

@@ -388,9 +388,8 @@ int af_reader_open_transcode(af_reader *inner, af_text_encoding e, af_reader **o
         return rc;
     size_t head_len = 0, bom = 0;
     const uint8_t *head = af_reader_peeked(peek, &head_len);
-    af_text_encoding found = head_len == SNIFF_BYTES
-                                 ? af_text_encoding_detect_head(head, head_len, &bom)
-                                 : af_text_encoding_detect(head, head_len, &bom);
+    /* the head may be cut anywhere (a short read from a pipe stops it early) */
+    af_text_encoding found = af_text_encoding_detect_head(head, head_len, &bom);
     if (e == AF_ENC_AUTO)
         e = found;
     else if (found != e && !((e == AF_ENC_UTF8 && found == AF_ENC_UTF8) ||

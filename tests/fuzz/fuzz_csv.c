@@ -9,9 +9,13 @@
  *  - every record's raw bytes are exactly the input at its offset, offsets
  *    and line numbers only grow, fields never hold more bytes than raw;
  *  - all three reads give identical records and the same final status;
- *  - fields written back with the writer read back unchanged.
+ *  - fields written back with the writer read back unchanged;
+ *  - delimiter and encoding detection never crash, and text conversion in
+ *    one piece and as a stream agree and give valid UTF-8.
  */
 #include "formats/csv.h"
+#include "formats/csv_sniff.h"
+#include "io/transcode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +154,44 @@ static uint64_t run(af_reader *in, const af_csv_dialect *d, const uint8_t *data,
     return h;
 }
 
+/* Dialect and encoding detection on the same bytes: the sniffer returns
+ * one of its candidates (or the default), and whatever encoding is
+ * detected, conversion either fails with a message or yields valid UTF-8
+ * that the whole-buffer and the streaming converters agree on. */
+static void check_detection(const uint8_t *data, size_t size, const af_csv_dialect *d)
+{
+    char delim = af_csv_sniff_delimiter(data, size, size & 1, d, 0);
+    FUZZ_ASSERT(delim == d->delimiter || strchr(AF_CSV_SNIFF_CANDIDATES, delim));
+    af_buf whole;
+    af_buf_init(&whole);
+    af_error err = {0};
+    af_text_encoding e = af_text_encoding_detect(data, size, NULL);
+    int rc = af_text_to_utf8(e, data, size, &whole, "fuzz.csv", &err);
+    if (rc == 0)
+        FUZZ_ASSERT(af_utf8_valid_prefix((const uint8_t *)whole.data, whole.len) == whole.len ||
+                    e == AF_ENC_UTF8);
+    else
+        FUZZ_ASSERT(err.msg[0] != 0);
+    if (e != AF_ENC_UTF8) {
+        af_reader *mem = NULL, *t = NULL;
+        if (af_reader_open_memory(data, size, "fuzz.csv", &mem, &err) == 0 &&
+            af_reader_open_transcode(mem, e, &t, NULL, &err) == 0) {
+            af_buf streamed;
+            af_buf_init(&streamed);
+            uint8_t buf[333];
+            ssize_t k;
+            while ((k = af_reader_read(t, buf, sizeof buf, &err)) > 0)
+                af_buf_append(&streamed, buf, (size_t)k);
+            if (rc == 0 && k == 0)
+                FUZZ_ASSERT(streamed.len == whole.len &&
+                            (whole.len == 0 || memcmp(streamed.data, whole.data, whole.len) == 0));
+            af_buf_free(&streamed);
+            af_reader_close(t);
+        }
+    }
+    af_buf_free(&whole);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -198,5 +240,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(n == n_one);
         FUZZ_ASSERT(h == h_one);
     }
+    check_detection(data, size, &d);
     return 0;
 }

@@ -459,7 +459,9 @@ TEST(text_after_closing_quote)
 TEST(unterminated_quote)
 {
     af_csv_dialect d = dialect();
-    check_parse("a,b\n\"cd,e\nf\n", &d, "1:[a,b]\n2:['cd,e\\nf\\n'] !unterminated quoted field");
+    /* the malformed record ends with the line its quote opened on; the
+     * next line is read as a record of its own */
+    check_parse("a,b\n\"cd,e\nf\n", &d, "1:[a,b]\n2:['cd,e'] !unterminated quoted field\n3:[f]");
     check_parse("x,\"", &d, "1:[x,''] !unterminated quoted field");
 
     af_reader *in = NULL;
@@ -473,15 +475,20 @@ TEST(unterminated_quote)
     CHECK_INT(af_csv_reader_next(r, &rec, &err), 1);
     CHECK_STR(rec.error, "unterminated quoted field");
     CHECK_INT(rec.line, 2);
-    CHECK_INT(rec.raw_len, strlen(text) - 2);
-    CHECK(memcmp(rec.raw, text + 2, rec.raw_len) == 0);
+    CHECK_INT(rec.raw_len, 7);
+    CHECK(memcmp(rec.raw, "1,\"open", rec.raw_len) == 0);
+    CHECK_INT(af_csv_reader_next(r, &rec, &err), 1);
+    CHECK_INT(rec.line, 3);
+    CHECK_INT(rec.n_fields, 1);
+    CHECK(rec.error == NULL);
     CHECK_INT(af_csv_reader_next(r, &rec, &err), 0);
     af_csv_reader_free(r);
     af_reader_close(in);
 
     d.escape = '\\';
     check_parse("\"abc\\", &d, "1:['abc\\'] !unterminated quoted field");
-    check_parse("\"abc\\\"", &d, "1:['abc\"'] !unterminated quoted field");
+    /* a malformed field keeps its bytes as they are (raw keeps the record) */
+    check_parse("\"abc\\\"", &d, "1:['abc\\\"'] !unterminated quoted field");
 }
 
 TEST(max_record_bytes)
