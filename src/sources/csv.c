@@ -1,71 +1,58 @@
-/* csv.c - the CSV file source: dialect options, header, type inference from
- * a sample, per-column type overrides, and row-level quarantine.
+/* csv.c - the CSV file source: options, header, type inference from a
+ * sample, per-column type overrides, row-level quarantine, lineage.
  *
- * The first `infer_rows` records are read ahead and kept (copied) so the
- * schema can be inferred before the first batch; they are then replayed
- * into batches before the reader continues. A record that cannot be used
- * (wrong field count, malformed quoting, a value that does not parse as its
- * column's type) is handed to af_quarantine_row() with its raw text, so
- * rows read = rows written + rows quarantined.
- *
- * The file may be compressed (gzip/zlib, zstd, lz4 frame; detected by magic
- * bytes): the reader stack decompresses in a second thread, line numbers
- * count decompressed lines, and the sample is kept in memory, so nothing
- * here ever seeks or re-opens the input.
+ * `path` may name a file, a folder or a glob, and files may be compressed
+ * or archives (zip/tar, nested): the input set (io/input_set.h) hands out
+ * one leaf at a time and csv_leaf.c decodes it. The first `infer_rows`
+ * records of the first leaf are read ahead and kept (copied) so the schema
+ * can be inferred, and the header question answered, before the first
+ * batch; they are then replayed into batches before reading goes on.
+ * A record that cannot be used (wrong field count, malformed quoting,
+ * invalid UTF-8, a value that does not parse as its column's type) is
+ * handed to af_quarantine_row() with its raw text, file and line, so rows
+ * read = rows written + rows quarantined. Nothing here seeks or re-opens
+ * an input.
  */
-#include "core/buf.h"
+#include "core/clock.h"
 #include "core/infer.h"
-#include "core/plugin.h"
-#include "core/values.h"
-#include "formats/csv.h"
-#include "io/decompress.h"
-#include "io/reader.h"
+#include "core/log.h"
+#include "formats/csv_sniff.h"
+#include "sources/csv_source.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct csv_source_config {
-    char *path;
-    int compression; /* af_compression */
-    char delimiter;
-    char quote;
-    char escape;
-    char comment;
-    bool header;
-    af_strlist column_names;
-    int64_t skip_rows;
-    af_strlist null_values;
-    bool trim;
-    af_strmap columns;
-    int64_t infer_rows;
-    af_strlist true_values;
-    af_strlist false_values;
-    af_strlist date_formats;
-    af_strlist timestamp_formats;
-    char decimal_mark;
-    char *timezone;
-    bool lineage;
-} csv_source_config;
-
 #define OFF(f) offsetof(csv_source_config, f)
 static const af_config_map csv_source_options[] = {
     {"path", AF_OPT_STRING, NULL, true, OFF(path),
      "file to read (relative to the pipeline file; - is stdin)", NULL},
     {"compression", AF_OPT_ENUM, "auto", false, OFF(compression),
-     "compressed input: auto detects gzip/zlib, zstd and lz4 by their magic bytes, not the name",
+     "compressed input: auto detects each file's codec by its magic bytes, not its name",
      AF_COMPRESSION_CHOICES},
-    {"delimiter", AF_OPT_CHAR, ",", false, OFF(delimiter),
-     "field separator: one byte, or tab/comma/semicolon/pipe", NULL},
+    {"encoding", AF_OPT_ENUM, "auto", false, OFF(encoding),
+     "text encoding, converted to UTF-8: auto reads a BOM, else tells UTF-8 from Windows-1252 "
+     "and Latin-1 on the first 64 KiB of each file",
+     AF_TEXT_ENCODING_CHOICES},
+    {"members", AF_OPT_STRLIST, NULL, false, OFF(members),
+     "globs the members of zip/tar archives must match to be read (default *.csv, *.tsv, also "
+     "compressed; nested archives are always opened)",
+     NULL},
+    {"delimiter", AF_OPT_CHAR, NULL, false, OFF(delimiter),
+     "field separator: one byte, or tab/comma/semicolon/pipe; default: detected among , ; tab | "
+     "from the first file",
+     NULL},
     {"quote", AF_OPT_CHAR, "\"", false, OFF(quote), "quote character; empty disables quoting",
      NULL},
     {"escape", AF_OPT_CHAR, NULL, false, OFF(escape),
      "escape byte inside quotes (e.g. \\\\); default: a doubled quote", NULL},
     {"comment", AF_OPT_CHAR, NULL, false, OFF(comment), "lines starting with this byte are skipped",
      NULL},
-    {"header", AF_OPT_BOOL, "true", false, OFF(header), "the first record holds column names",
-     NULL},
+    {"header", AF_OPT_ENUM, "auto", false, OFF(header),
+     "the first record holds column names; auto: yes unless it fits the types of the records "
+     "below it",
+     CSV_HEADER_CHOICES},
     {"column_names", AF_OPT_STRLIST, NULL, false, OFF(column_names),
      "names to use instead of (or without) a header", NULL},
     {"skip_rows", AF_OPT_INT, "0", false, OFF(skip_rows), "records to skip before the header",
@@ -90,42 +77,12 @@ static const af_config_map csv_source_options[] = {
     {"timezone", AF_OPT_STRING, "UTC", false, OFF(timezone),
      "zone of timestamps written without an offset", NULL},
     {"lineage", AF_OPT_BOOL, "false", false, OFF(lineage),
-     "add _source_file and _source_line columns", NULL},
+     "add _source_file (file, or archive!member), _source_line and _ingested_at columns", NULL},
     {NULL, 0, NULL, false, 0, NULL, NULL},
 };
 #undef OFF
 
-/* A record read ahead for inference, with its own copies of the bytes. */
-typedef struct sample_record {
-    int64_t line;
-    char *raw;
-    size_t raw_len;
-    af_csv_field *fields; /* point into `bytes` */
-    size_t n_fields;
-    char *bytes;
-    const char *error;
-} sample_record;
-
-typedef struct csv_source {
-    char *path;
-    af_reader *reader;
-    af_csv_reader *csv;
-    af_parse_options popts;
-    af_schema *schema;
-    size_t n_data_cols; /* columns read from the file (lineage columns come after) */
-    bool compressed;    /* progress counts compressed bytes against the file size */
-    sample_record *sample;
-    size_t n_sample;
-    size_t sample_pos;
-    bool eof;
-    bool first_record;
-    int64_t rows;
-    af_buf reason;
-    /* buffer sizes of the last batch, per column (data, offsets): the next
-     * batch starts at that size instead of growing by doubling, which
-     * costs a copy and fresh pages at every step */
-    size_t *size_hint;
-} csv_source;
+static const char *const default_members[] = {"*.csv", "*.csv.*", "*.tsv", "*.tsv.*"};
 
 static void presize(const csv_source *s, af_batch *b)
 {
@@ -162,35 +119,8 @@ static bool is_null_token(const csv_source_config *c, const af_csv_field *f)
     return false;
 }
 
-/* The UTF-8 byte order mark is part of the first field as the tokenizer
- * sees it; it is an encoding marker, not data. */
-static void strip_bom(csv_source *s, af_csv_record *rec)
+static int keep_sample(csv_source *s, const af_csv_record *rec)
 {
-    if (!s->first_record)
-        return;
-    s->first_record = false;
-    if (rec->n_fields && rec->fields[0].len >= 3 &&
-        memcmp(rec->fields[0].data, "\xEF\xBB\xBF", 3) == 0) {
-        rec->fields[0].data += 3;
-        rec->fields[0].len -= 3;
-    }
-}
-
-static int read_record(af_source *self, af_csv_record *rec, af_error *err)
-{
-    csv_source *s = self->priv;
-    int rc = af_csv_reader_next(s->csv, rec, err);
-    if (rc == 1)
-        strip_bom(s, rec);
-    atomic_store(&self->ctx->bytes_read, s->compressed
-                                             ? (long long)af_reader_input_offset(s->reader)
-                                             : (long long)af_csv_reader_offset(s->csv));
-    return rc;
-}
-
-static int keep_sample(csv_source *s, const af_csv_record *rec, size_t cap)
-{
-    (void)cap;
     sample_record *sr = &s->sample[s->n_sample];
     memset(sr, 0, sizeof *sr);
     size_t total = 0;
@@ -215,6 +145,7 @@ static int keep_sample(csv_source *s, const af_csv_record *rec, size_t cap)
     }
     sr->n_fields = rec->n_fields;
     sr->line = rec->line;
+    sr->offset = rec->offset;
     sr->raw_len = rec->raw ? rec->raw_len : 0;
     sr->error = rec->error;
     s->n_sample++;
@@ -262,17 +193,15 @@ static void set_parse_options(const csv_source_config *c, af_parse_options *o)
     o->default_timezone = c->timezone;
 }
 
-static int build_schema(af_source *self, const af_strlist *names, af_error *err)
+/* Infers column types from sample records [from, n_sample) with n fields. */
+static af_infer *infer_sample(csv_source *s, const csv_source_config *c, size_t from, size_t n)
 {
-    csv_source *s = self->priv;
-    const csv_source_config *c = cfg(self);
-    size_t n = names->len;
     af_infer *inf = calloc(n ? n : 1, sizeof *inf);
     if (!inf)
-        return af_error_set(err, AF_ENOMEM, "out of memory");
+        return NULL;
     for (size_t i = 0; i < n; i++)
         af_infer_init(&inf[i]);
-    for (size_t r = 0; r < s->n_sample; r++) {
+    for (size_t r = from; r < s->n_sample; r++) {
         const sample_record *sr = &s->sample[r];
         if (sr->error || sr->n_fields != n)
             continue; /* such rows will be quarantined; they must not steer types */
@@ -280,11 +209,19 @@ static int build_schema(af_source *self, const af_strlist *names, af_error *err)
             af_infer_observe(&inf[i], sr->fields[i].data, sr->fields[i].len,
                              is_null_token(c, &sr->fields[i]), &s->popts);
     }
+    return inf;
+}
+
+static int build_schema(af_source *self, const af_infer *inf, af_error *err)
+{
+    csv_source *s = self->priv;
+    const csv_source_config *c = cfg(self);
+    const af_strlist *names = &s->names;
+    size_t n = names->len;
     /* declared types must name real columns: a typo would silently do nothing */
     for (size_t k = 0; k < c->columns.len; k++) {
         if (af_strlist_find(names, c->columns.items[k].key) < 0) {
             const af_src_loc *l = &c->columns.items[k].loc;
-            free(inf);
             return af_error_set(err, AF_ECONFIG,
                                 "%s:%d:%d: option columns names '%s', which is not a column of "
                                 "%s (columns: %zu found in the header)",
@@ -325,11 +262,149 @@ static int build_schema(af_source *self, const af_strlist *names, af_error *err)
         if (!rc)
             rc =
                 af_schema_add_simple(s->schema, "_source_line", af_type_make(AF_TYPE_INT64), false);
+        if (!rc)
+            rc = af_schema_add_simple(s->schema, "_ingested_at",
+                                      af_type_timestamp(AF_UNIT_MICRO, "UTC"), false);
     }
-    free(inf);
     if (rc && !err->msg[0])
         af_error_set(err, rc, "out of memory building the schema of %s", s->path);
+    if (!rc) {
+        s->mapped = calloc(n ? n : 1, sizeof *s->mapped);
+        if (!s->mapped)
+            rc = af_error_set(err, AF_ENOMEM, "out of memory");
+    }
     return rc;
+}
+
+/* Names from a header record, with the column_names option taking over
+ * position by position. */
+static int names_from_record(csv_source *s, const csv_source_config *c, const af_csv_field *f,
+                             size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *nm = f[i].data;
+        size_t len = f[i].len;
+        if (i < c->column_names.len) {
+            nm = c->column_names.items[i];
+            len = strlen(nm);
+        }
+        if (add_unique_name(&s->names, nm, len, i))
+            return AF_ENOMEM;
+    }
+    return AF_OK;
+}
+
+/* Names for a file without a header: column_names, else col_1, col_2... */
+static int names_without_header(csv_source *s, const csv_source_config *c, size_t n)
+{
+    if (n < c->column_names.len)
+        n = c->column_names.len;
+    for (size_t i = 0; i < n; i++) {
+        const char *nm = i < c->column_names.len ? c->column_names.items[i] : "";
+        if (add_unique_name(&s->names, nm, strlen(nm), i))
+            return AF_ENOMEM;
+    }
+    return AF_OK;
+}
+
+/* Reads the first leaf's leading records into the sample. With header:
+ * auto the first record is sampled too; decide_header() then tells. */
+static int read_sample(af_source *self, af_error *err)
+{
+    csv_source *s = self->priv;
+    const csv_source_config *c = cfg(self);
+    int64_t cap = (c->infer_rows > 0 ? c->infer_rows : 1) + 1;
+    s->sample = calloc((size_t)cap, sizeof *s->sample);
+    if (!s->sample)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    while ((int64_t)s->n_sample < cap) {
+        af_csv_record rec;
+        int rc = csv_leaf_read(self, &rec, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            break;
+        if (keep_sample(s, &rec))
+            return af_error_set(err, AF_ENOMEM, "out of memory");
+    }
+    return AF_OK;
+}
+
+/* The header of the first leaf: declared, or decided from the sample. */
+static int decide_header(af_source *self, af_error *err)
+{
+    csv_source *s = self->priv;
+    const csv_source_config *c = cfg(self);
+    s->header = CSV_HEADER_IS_YES(c->header);
+    if (c->header == CSV_HEADER_AUTO && s->n_sample > 0) {
+        const sample_record *first = &s->sample[0];
+        size_t n = first->n_fields;
+        af_infer *inf = infer_sample(s, c, 1, n);
+        af_type *types = calloc(n ? n : 1, sizeof *types);
+        if (!inf || !types) {
+            free(inf);
+            free(types);
+            return af_error_set(err, AF_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++)
+            types[i] = af_infer_result(&inf[i]);
+        if (s->n_sample == 1) {
+            /* a single record: a header over no rows if every field is a
+             * non-empty word, else one row of data */
+            s->header = !first->error;
+            for (size_t i = 0; s->header && i < n; i++) {
+                af_infer one;
+                af_infer_init(&one);
+                af_infer_observe(&one, first->fields[i].data, first->fields[i].len, false,
+                                 &s->popts);
+                s->header = first->fields[i].len > 0 && af_infer_result(&one).id == AF_TYPE_STRING;
+            }
+        } else {
+            s->header =
+                !first->error && af_csv_looks_like_header(first->fields, n, types, n, &s->popts);
+        }
+        free(inf);
+        free(types);
+        af_log(AF_LOG_DEBUG, "csv.header", "%s: %s", s->leaf.name,
+               s->header ? "the first record is a header" : "no header: the first record is data");
+    }
+    if (s->header && s->n_sample > 0) {
+        const sample_record *first = &s->sample[0];
+        if (first->error)
+            return af_error_set(err, AF_EPARSE, "%s:%lld: the header is malformed: %s",
+                                s->leaf.name, (long long)first->line, first->error);
+        if (names_from_record(s, c, first->fields, first->n_fields))
+            return af_error_set(err, AF_ENOMEM, "out of memory");
+        s->sample_pos = 1; /* the header is not a row */
+    } else if (s->n_sample > s->sample_pos) {
+        if (names_without_header(s, c, s->sample[0].n_fields))
+            return af_error_set(err, AF_ENOMEM, "out of memory");
+    } else if (names_without_header(s, c, 0)) {
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    }
+    return AF_OK;
+}
+
+static int open_inputs(af_source *self, af_error *err)
+{
+    csv_source *s = self->priv;
+    const csv_source_config *c = cfg(self);
+    af_input_options io;
+    af_input_options_default(&io);
+    io.compression = (af_compression)c->compression;
+    io.cancel = self->ctx->cancel;
+    if (c->members.len) {
+        io.members = (const char *const *)c->members.items;
+        io.n_members = c->members.len;
+    } else {
+        io.members = default_members;
+        io.n_members = sizeof default_members / sizeof *default_members;
+    }
+    int rc = af_input_set_open(s->path, &io, &s->inputs, err);
+    if (rc)
+        return rc;
+    atomic_store(&self->ctx->bytes_total, (long long)af_input_set_bytes_total(s->inputs));
+    return AF_OK;
 }
 
 static int csv_open(af_source *self, af_schema **schema_out, af_error *err)
@@ -339,139 +414,88 @@ static int csv_open(af_source *self, af_schema **schema_out, af_error *err)
     if (!s)
         return af_error_set(err, AF_ENOMEM, "out of memory");
     self->priv = s;
-    s->first_record = true;
     af_buf_init(&s->reason);
     set_parse_options(c, &s->popts);
+    s->ingested_at_us = af_clock_now_us();
+    af_csv_dialect_default(&s->dialect);
+    s->dialect.delimiter = c->delimiter ? c->delimiter : ',';
+    s->dialect.quote = c->quote;
+    s->dialect.escape = c->escape;
+    s->dialect.comment = c->comment;
+    s->dialect.trim = c->trim;
     s->path = af_stream_resolve_path(self->ctx, c->path);
     if (!s->path)
         return af_error_set(err, AF_ENOMEM, "out of memory");
-    af_reader *file = NULL;
-    int rc = af_reader_open_file(s->path, &file, err);
+    int rc = open_inputs(self, err);
     if (rc)
         return rc;
-    int64_t file_size = file->size;
-    af_decompress_options dopt;
-    af_decompress_options_default(&dopt);
-    dopt.compression = (af_compression)c->compression;
-    dopt.cancel = self->ctx->cancel;
-    rc = af_reader_open_decompress(file, &dopt, &s->reader, err); /* owns file from here */
-    if (rc)
+    rc = csv_leaf_open_next(self, true, err);
+    if (rc < 0)
         return rc;
-    s->compressed = af_reader_compression(s->reader) != AF_COMPRESSION_NONE;
-    if (file_size > 0)
-        atomic_store(&self->ctx->bytes_total, (long long)file_size);
-    af_csv_dialect d;
-    af_csv_dialect_default(&d);
-    d.delimiter = c->delimiter;
-    d.quote = c->quote;
-    d.escape = c->escape;
-    d.comment = c->comment;
-    d.trim = c->trim;
-    rc = af_csv_reader_new(s->reader, &d, &s->csv, err);
-    if (rc)
-        return rc;
-
+    if (rc == 0)
+        return af_error_set(err, AF_ENOTFOUND,
+                            "%s: no CSV file found (archive members must match %s)", s->path,
+                            c->members.len ? "the members option" : "*.csv or *.tsv");
     af_csv_record rec;
     for (int64_t i = 0; i < c->skip_rows; i++) {
-        rc = read_record(self, &rec, err);
+        rc = csv_leaf_read(self, &rec, err);
         if (rc < 0)
             return rc;
         if (rc == 0)
             break;
     }
-    af_strlist names = {0};
-    if (c->header) {
-        rc = read_record(self, &rec, err);
-        if (rc < 0)
-            return rc;
-        if (rc == 1) {
-            if (rec.error) {
-                af_strlist_free(&names);
-                return af_error_set(err, AF_EPARSE, "%s:%lld: the header is malformed: %s", s->path,
-                                    (long long)rec.line, rec.error);
-            }
-            rc = AF_OK;
-            for (size_t i = 0; !rc && i < rec.n_fields; i++) {
-                const af_csv_field *f = &rec.fields[i];
-                const char *nm = f->data;
-                size_t len = f->len;
-                if (i < c->column_names.len) {
-                    nm = c->column_names.items[i];
-                    len = strlen(nm);
-                }
-                rc = add_unique_name(&names, nm, len, i) ? AF_ENOMEM : 0;
-            }
-        } else {
-            s->eof = true;
-        }
-    }
-    int64_t cap = c->infer_rows > 0 ? c->infer_rows : 1;
-    s->sample = calloc((size_t)cap, sizeof *s->sample);
-    if (!s->sample) {
-        af_strlist_free(&names);
+    rc = read_sample(self, err);
+    rc = rc ? rc : decide_header(self, err);
+    if (rc)
+        return rc;
+    if (s->names.len == 0)
+        return af_error_set(err, AF_EPARSE, "%s: no columns: the file is empty%s", s->leaf.name,
+                            s->header ? " (no header record)" : "");
+    af_infer *inf = infer_sample(s, c, s->sample_pos, s->names.len);
+    if (!inf)
         return af_error_set(err, AF_ENOMEM, "out of memory");
-    }
-    while (!s->eof && (int64_t)s->n_sample < cap) {
-        rc = read_record(self, &rec, err);
-        if (rc < 0) {
-            af_strlist_free(&names);
-            return rc;
-        }
-        if (rc == 0) {
-            s->eof = true;
-            break;
-        }
-        if (keep_sample(s, &rec, (size_t)cap)) {
-            af_strlist_free(&names);
-            return af_error_set(err, AF_ENOMEM, "out of memory");
-        }
-        /* without a header, the first record decides how many columns there are */
-        if (!c->header && names.len == 0) {
-            for (size_t i = 0; i < rec.n_fields; i++) {
-                const char *nm = i < c->column_names.len ? c->column_names.items[i] : "";
-                if (add_unique_name(&names, nm, strlen(nm), i)) {
-                    af_strlist_free(&names);
-                    return af_error_set(err, AF_ENOMEM, "out of memory");
-                }
-            }
-        }
-    }
-    if (!c->header && names.len == 0)
-        for (size_t i = 0; i < c->column_names.len; i++)
-            af_strlist_push(&names, c->column_names.items[i]);
-    if (names.len == 0) {
-        af_strlist_free(&names);
-        return af_error_set(err, AF_EPARSE, "%s: no columns: the file is empty%s", s->path,
-                            c->header ? " (no header record)" : "");
-    }
-    rc = build_schema(self, &names, err);
-    af_strlist_free(&names);
+    rc = build_schema(self, inf, err);
+    free(inf);
     if (rc)
         return rc;
     *schema_out = af_schema_copy(s->schema);
     return *schema_out ? AF_OK : af_error_set(err, AF_ENOMEM, "out of memory");
 }
 
+static int quarantine(af_source *self, int64_t line, const char *raw, size_t raw_len, af_error *err)
+{
+    csv_source *s = self->priv;
+    int rc = af_quarantine_row(self->ctx, s->leaf.name, line, raw, raw_len, af_buf_cstr(&s->reason),
+                               err);
+    return rc ? rc : 1;
+}
+
 /* Appends one record to the batch. Returns 1 if the row was rejected (and
  * handed to the quarantine), 0 if appended, <0 on a fatal error. */
 static int append_record(af_source *self, af_batch *b, const af_csv_field *fields, size_t n,
-                         int64_t line, const char *raw, size_t raw_len, const char *rec_error,
-                         af_error *err)
+                         int64_t line, int64_t offset, const char *raw, size_t raw_len,
+                         const char *rec_error, af_error *err)
 {
     csv_source *s = self->priv;
     const csv_source_config *c = cfg(self);
     size_t ncols = s->n_data_cols;
     af_buf_reset(&s->reason);
+    fields = csv_leaf_fields(s, fields, n, &n);
     if (rec_error) {
         af_buf_printf(&s->reason, "malformed CSV record: %s", rec_error);
     } else if (n != ncols) {
         af_buf_printf(&s->reason, "expected %zu fields, found %zu", ncols, n);
+    } else if (s->encoding == AF_ENC_UTF8) {
+        /* other encodings were converted, so only UTF-8 input can be invalid */
+        size_t valid = af_utf8_valid_prefix((const uint8_t *)raw, raw_len);
+        if (valid < raw_len)
+            af_buf_printf(&s->reason,
+                          "invalid UTF-8 at byte %lld (set encoding: windows-1252 or latin-1 if "
+                          "the file is not UTF-8)",
+                          (long long)(offset + (int64_t)valid));
     }
-    if (s->reason.len) {
-        int rc =
-            af_quarantine_row(self->ctx, s->path, line, raw, raw_len, af_buf_cstr(&s->reason), err);
-        return rc ? rc : 1;
-    }
+    if (s->reason.len)
+        return quarantine(self, line, raw, raw_len, err);
     int64_t before = b->columns[0].length;
     for (size_t i = 0; i < ncols; i++) {
         af_array *a = &b->columns[i];
@@ -487,26 +511,45 @@ static int append_record(af_source *self, af_batch *b, const af_csv_field *field
             }
         }
         if (rc)
-            return af_error_set(err, rc, "%s:%lld: cannot append a value of column '%s'", s->path,
-                                (long long)line, a->field->name);
+            return af_error_set(err, rc, "%s:%lld: cannot append a value of column '%s'",
+                                s->leaf.name, (long long)line, a->field->name);
     }
     if (s->reason.len) {
-        /* undo the partial row: rebuild is costly, so columns that already
-         * took a value of this row are truncated back */
+        /* undo the partial row: columns that already took a value of this
+         * row are truncated back */
         for (size_t i = 0; i < ncols; i++)
             af_array_truncate(&b->columns[i], before);
-        int rc =
-            af_quarantine_row(self->ctx, s->path, line, raw, raw_len, af_buf_cstr(&s->reason), err);
-        return rc ? rc : 1;
+        return quarantine(self, line, raw, raw_len, err);
     }
     if (c->lineage) {
-        int rc = af_array_append_bytes(&b->columns[ncols], s->path, strlen(s->path));
+        int rc = af_array_append_bytes(&b->columns[ncols], s->leaf.name, strlen(s->leaf.name));
         if (!rc)
             rc = af_array_append_int(&b->columns[ncols + 1], line);
+        if (!rc)
+            rc = af_array_append_int(&b->columns[ncols + 2], s->ingested_at_us);
         if (rc)
             return af_error_set(err, rc, "out of memory");
     }
     return 0;
+}
+
+/* The next record of any leaf: moves on to the following leaves (reading
+ * their header) when one ends. */
+static int next_record(af_source *self, af_csv_record *rec, af_error *err)
+{
+    csv_source *s = self->priv;
+    for (;;) {
+        int rc = csv_leaf_read(self, rec, err);
+        if (rc != 0)
+            return rc;
+        rc = csv_leaf_open_next(self, false, err);
+        if (rc <= 0)
+            return rc;
+        rc = csv_leaf_start(self, err);
+        if (rc < 0)
+            return rc;
+        (void)s;
+    }
 }
 
 static int csv_next(af_source *self, af_batch **out, af_error *err)
@@ -521,6 +564,10 @@ static int csv_next(af_source *self, af_batch **out, af_error *err)
     presize(s, b);
     int rc = AF_OK;
     int64_t rows = 0;
+    /* sample records belong to the first leaf: they are replayed first,
+     * while its reader is still where the sample ended */
+    size_t first_leaf_cols = s->n_data_cols;
+    (void)first_leaf_cols;
     while (!af_batch_full(b, &self->ctx->limits)) {
         if ((rows & 1023) == 0 && atomic_load(self->ctx->cancel)) {
             rc = af_error_set(err, AF_ECANCELED, "%s: reading stopped", s->path);
@@ -528,17 +575,17 @@ static int csv_next(af_source *self, af_batch **out, af_error *err)
         }
         if (s->sample_pos < s->n_sample) {
             sample_record *sr = &s->sample[s->sample_pos++];
-            rc = append_record(self, b, sr->fields, sr->n_fields, sr->line, sr->raw, sr->raw_len,
-                               sr->error, err);
+            rc = append_record(self, b, sr->fields, sr->n_fields, sr->line, sr->offset, sr->raw,
+                               sr->raw_len, sr->error, err);
         } else if (!s->eof) {
             af_csv_record rec;
-            rc = read_record(self, &rec, err);
+            rc = next_record(self, &rec, err);
             if (rc == 0) {
                 s->eof = true;
                 break;
             }
             if (rc == 1)
-                rc = append_record(self, b, rec.fields, rec.n_fields, rec.line, rec.raw,
+                rc = append_record(self, b, rec.fields, rec.n_fields, rec.line, rec.offset, rec.raw,
                                    rec.raw_len, rec.error, err);
         } else {
             break;
@@ -577,8 +624,8 @@ static int csv_resume_state(af_source *self, af_buf *json)
     int rc = af_buf_append_str(json, "{\"path\":");
     rc = rc ? rc : af_buf_append_json_string(json, s->path, strlen(s->path));
     rc = rc ? rc
-            : af_buf_printf(json, ",\"size\":%lld,\"mtime\":%lld,\"rows\":%lld}", size, mtime,
-                            (long long)s->rows);
+            : af_buf_printf(json, ",\"size\":%lld,\"mtime\":%lld,\"files\":%lld,\"rows\":%lld}",
+                            size, mtime, (long long)s->n_leaves, (long long)s->rows);
     return rc;
 }
 
@@ -587,8 +634,8 @@ static void csv_close(af_source *self)
     csv_source *s = self->priv;
     if (!s)
         return;
-    af_csv_reader_free(s->csv);
-    af_reader_close(s->reader);
+    csv_leaf_close(s);
+    af_input_set_free(s->inputs);
     for (size_t i = 0; i < s->n_sample; i++) {
         free(s->sample[i].bytes);
         free(s->sample[i].fields);
@@ -596,7 +643,9 @@ static void csv_close(af_source *self)
     }
     free(s->sample);
     af_schema_free(s->schema);
+    af_strlist_free(&s->names);
     af_buf_free(&s->reason);
+    free(s->mapped);
     free(s->size_hint);
     free(s->path);
     free(s);
@@ -605,7 +654,8 @@ static void csv_close(af_source *self)
 
 const af_source_plugin af_source_csv = {
     .name = "csv",
-    .summary = "Read a CSV file (RFC 4180 and dialects), inferring or declaring column types",
+    .summary = "Read CSV files (RFC 4180 and dialects; folders, globs, compressed files and "
+               "archive members), inferring or declaring column types",
     .options = csv_source_options,
     .config_size = sizeof(csv_source_config),
     .open = csv_open,

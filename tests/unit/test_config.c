@@ -78,8 +78,8 @@ TEST(minimal_pipeline)
     CHECK_INT(s->source.kind, AF_PLUGIN_SOURCE);
     CHECK(s->source.plugin == af_registry_source("csv"));
     CHECK_STR(*(char **)opt(&s->source, "path"), "in.csv");
-    CHECK_INT(*(char *)opt(&s->source, "delimiter"), ',');
-    CHECK(*(bool *)opt(&s->source, "header") == true);
+    CHECK_INT(*(char *)opt(&s->source, "delimiter"), 0); /* detected from the file */
+    CHECK_INT(*(int *)opt(&s->source, "header"), 0);      /* auto */
     CHECK_INT(*(int64_t *)opt(&s->source, "infer_rows"), 1000);
     af_strlist *nulls = opt(&s->source, "null");
     CHECK_INT(nulls->len, 1);
@@ -161,7 +161,7 @@ TEST(full_pipeline_typed_values)
     CHECK_STR(c->opts.description, "people");
 
     CHECK_INT(*(char *)opt(&o->source, "delimiter"), '\t');
-    CHECK(*(bool *)opt(&o->source, "header") == false);
+    CHECK_INT(*(int *)opt(&o->source, "header"), 4); /* "no" */
     af_strlist *nulls = opt(&o->source, "null");
     CHECK_INT(nulls->len, 3);
     CHECK_STR(nulls->items[0], "");
@@ -258,7 +258,7 @@ TEST(wrong_type)
     CHECK_CONTAINS(msg, "p.yml:3:46:");
     CHECK_CONTAINS(msg, "'header'");
     CHECK_CONTAINS(msg, "'maybe'");
-    CHECK_CONTAINS(msg, "true/false");
+    CHECK_CONTAINS(msg, "expected one of auto, true, false");
 
     /* A mapping where a scalar is expected, and the reverse. */
     msg = load_fail("streams:\n"
