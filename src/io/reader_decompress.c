@@ -9,7 +9,26 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const names[] = {"auto", "none", "gzip", "zstd", "lz4"};
+/* In enum order (AF_COMPRESSION_CHOICES). */
+static const char *const names[] = {"auto", "none", "gzip", "zstd", "lz4", "bzip2", "xz", "brotli"};
+_Static_assert(sizeof names / sizeof names[0] == AF_COMPRESSION_BROTLI + 1,
+               "one name per af_compression value");
+
+/* Other spellings users write, from the file suffixes. */
+static const struct {
+    const char *alias;
+    af_compression c;
+} aliases[] = {{"bz2", AF_COMPRESSION_BZIP2}, {"br", AF_COMPRESSION_BROTLI}};
+
+/* Suffixes af_compression_from_extension() knows (with the dot). */
+static const struct {
+    const char *ext;
+    af_compression c;
+} extensions[] = {
+    {".gz", AF_COMPRESSION_GZIP},   {".zst", AF_COMPRESSION_ZSTD},  {".zstd", AF_COMPRESSION_ZSTD},
+    {".lz4", AF_COMPRESSION_LZ4},   {".bz2", AF_COMPRESSION_BZIP2}, {".xz", AF_COMPRESSION_XZ},
+    {".br", AF_COMPRESSION_BROTLI},
+};
 
 const char *af_compression_name(af_compression c)
 {
@@ -21,6 +40,11 @@ int af_compression_parse(const char *s, af_compression *out, af_error *err)
     for (unsigned i = 0; s && i < sizeof names / sizeof names[0]; i++)
         if (strcasecmp(s, names[i]) == 0) {
             *out = (af_compression)i;
+            return AF_OK;
+        }
+    for (unsigned i = 0; s && i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcasecmp(s, aliases[i].alias) == 0) {
+            *out = aliases[i].c;
             return AF_OK;
         }
     return af_error_set(err, AF_EINVAL, "unknown compression '%s' (choices: %s)", s ? s : "",
@@ -36,6 +60,28 @@ af_compression af_compression_detect(const void *head, size_t n)
         return AF_COMPRESSION_ZSTD;
     if (n >= 4 && p[0] == 0x04 && p[1] == 0x22 && p[2] == 0x4d && p[3] == 0x18)
         return AF_COMPRESSION_LZ4;
+    if (n >= 6 && memcmp(p,
+                         "\xfd"
+                         "7zXZ\0",
+                         6) == 0)
+        return AF_COMPRESSION_XZ;
+    /* "BZh9" alone is plausible text: also ask for the first block's magic
+     * (pi) or, for an empty stream, the end-of-stream magic (sqrt(pi)) */
+    if (n >= 10 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9' &&
+        (memcmp(p + 4, "1AY&SY", 6) == 0 || memcmp(p + 4, "\x17\x72\x45\x38\x50\x90", 6) == 0))
+        return AF_COMPRESSION_BZIP2;
+    return AF_COMPRESSION_NONE;
+}
+
+af_compression af_compression_from_extension(const char *name)
+{
+    const char *dot = name ? strrchr(name, '.') : NULL;
+    /* a dot in a directory name is not a suffix */
+    if (!dot || strchr(dot, '/'))
+        return AF_COMPRESSION_NONE;
+    for (unsigned i = 0; i < sizeof extensions / sizeof extensions[0]; i++)
+        if (strcasecmp(dot, extensions[i].ext) == 0)
+            return extensions[i].c;
     return AF_COMPRESSION_NONE;
 }
 
@@ -261,7 +307,7 @@ int af_reader_open_decompress(af_reader *inner, const af_decompress_options *o, 
         if (c == AF_COMPRESSION_NONE)
             return open_pass(inner, head, head_len, out, err);
     }
-    if (c != AF_COMPRESSION_GZIP && c != AF_COMPRESSION_ZSTD && c != AF_COMPRESSION_LZ4) {
+    if (!af_dstream_supports(c)) {
         const char *name = af_compression_name(c);
         af_reader_close(inner);
         return af_error_set(err, AF_EINVAL, "unknown compression %s", name);

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AF_SNIFF_BYTES 4
+#define AF_SNIFF_BYTES AF_COMPRESSION_SNIFF_BYTES
 /* compressed bytes asked of the inner reader per read */
 #define AF_DFEED_SIZE ((size_t)256 * 1024)
 
