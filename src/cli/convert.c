@@ -12,31 +12,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 typedef struct file_format {
     const char *name;
-    const char *ext;
+    const char *const *exts;
     const char *source; /* plugin names, NULL if it cannot be read/written */
     const char *sink;
-    const char *delimiter;
+    const char *in_delimiter;  /* forced on the source; NULL = detected */
+    const char *out_delimiter; /* for the sink */
 } file_format;
 
+static const char *const csv_exts[] = {".csv", ".txt", NULL};
+static const char *const tsv_exts[] = {".tsv", ".tab", NULL};
+static const char *const parquet_exts[] = {".parquet", NULL};
+static const char *const json_exts[] = {".json", ".ndjson", ".jsonl", NULL};
+/* archives hold CSV members (the csv source reads every *.csv, *.tsv) */
+static const char *const archive_exts[] = {".zip", ".tar", ".tgz", ".tbz2", ".txz", NULL};
+
 static const file_format formats[] = {
-    {"csv", ".csv", "csv", "csv", ","},
-    {"tsv", ".tsv", "csv", "csv", "tab"},
-    {"parquet", ".parquet", "parquet", "parquet", NULL},
-    {NULL, NULL, NULL, NULL, NULL},
+    {"csv", csv_exts, "csv", "csv", NULL, ","},
+    {"tsv", tsv_exts, "csv", "csv", "tab", "tab"},
+    {"parquet", parquet_exts, "parquet", "parquet", NULL, NULL},
+    {"json", json_exts, "json", NULL, NULL, NULL},
+    {"archive", archive_exts, "csv", NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
-/* Compression suffixes a text input may carry ("orders.csv.gz"); the
+/* Compression suffixes a text input may carry ("orders.csv.gz"): the
  * source detects the codec from the bytes, the suffix only hides the
- * format's extension. */
-static const char *const compressed_suffixes[] = {".gz", ".zst", ".zstd", ".lz4", NULL};
+ * format's extension. Brotli has no magic number, so ".br" also forces it. */
+static const char *const compressed_suffixes[] = {".gz",  ".zst", ".zstd", ".lz4",
+                                                  ".bz2", ".xz",  ".br",   NULL};
 
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static bool ends_with_at(const char *s, size_t n, const char *suffix)
+{
+    size_t m = strlen(suffix);
+    return n >= m && strncasecmp(s + n - m, suffix, m) == 0;
 }
 
 static const file_format *format_by_name(const char *name)
@@ -47,24 +66,55 @@ static const file_format *format_by_name(const char *name)
     return NULL;
 }
 
-static const file_format *format_of_path(const char *path, bool allow_compressed)
+static const file_format *format_of_length(const char *path, size_t n)
 {
     for (const file_format *f = formats; f->name; f++)
-        if (ends_with(path, f->ext))
-            return f;
-    if (!allow_compressed)
-        return NULL;
+        for (const char *const *e = f->exts; *e; e++)
+            if (ends_with_at(path, n, *e))
+                return f;
+    return NULL;
+}
+
+/* The format of an input path: its extension, under a compression suffix
+ * if there is one; a folder or a glob is read as CSV files. */
+static const file_format *format_of_input(const char *path, bool *brotli)
+{
+    *brotli = false;
+    const file_format *f = format_of_length(path, strlen(path));
+    if (f)
+        return f;
     for (const char *const *z = compressed_suffixes; *z; z++) {
         if (!ends_with(path, *z))
             continue;
-        size_t n = strlen(path) - strlen(*z);
-        for (const file_format *f = formats; f->name; f++) {
-            size_t m = strlen(f->ext);
-            if (f->delimiter && n >= m && strncasecmp(path + n - m, f->ext, m) == 0)
-                return f;
-        }
+        *brotli = strcmp(*z, ".br") == 0;
+        f = format_of_length(path, strlen(path) - strlen(*z));
+        if (f && (f->in_delimiter || strcmp(f->name, "csv") == 0 || strcmp(f->name, "json") == 0 ||
+                  strcmp(f->name, "archive") == 0))
+            return f;
+        if (strcmp(*z, ".gz") == 0 || strcmp(*z, ".bz2") == 0 || strcmp(*z, ".xz") == 0 ||
+            strcmp(*z, ".zst") == 0)
+            if (ends_with_at(path, strlen(path) - strlen(*z), ".tar"))
+                return format_by_name("archive");
+        return NULL;
     }
+    struct stat st;
+    if (strpbrk(path, "*?[") || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+        return format_by_name("csv");
     return NULL;
+}
+
+/* The format of an output path; CSV and TSV outputs may carry a
+ * compression suffix (the sink then compresses as it writes). */
+static const file_format *format_of_output(const char *path)
+{
+    const file_format *f = format_of_length(path, strlen(path));
+    for (const char *const *z = compressed_suffixes; !f && *z; z++)
+        if (ends_with(path, *z)) {
+            f = format_of_length(path, strlen(path) - strlen(*z));
+            if (f && !f->out_delimiter)
+                f = NULL;
+        }
+    return f && f->sink ? f : NULL;
 }
 
 /* --row-group-size: a bare number counts rows, a size with a unit
@@ -108,6 +158,8 @@ int af_cmd_convert(int argc, char **argv)
         {"on-error", required_argument, NULL, 'e'},
         {"delimiter", required_argument, NULL, 'd'},
         {"row-group-size", required_argument, NULL, 'r'},
+        {"members", required_argument, NULL, 'm'},
+        {"encoding", required_argument, NULL, 'E'},
         AF_CLI_LOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -115,7 +167,8 @@ int af_cmd_convert(int argc, char **argv)
     af_cli_log_flags_default(&lf);
     lf.level = AF_LOG_WARN; /* a one-shot conversion is quiet unless asked */
     const char *out_format = NULL, *compression = NULL, *on_error = "fail", *delimiter = NULL;
-    const char *row_group_size = NULL;
+    const char *row_group_size = NULL, *encoding = NULL;
+    af_strlist members = {0};
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
@@ -130,31 +183,46 @@ int af_cmd_convert(int argc, char **argv)
         case 'e': on_error = optarg; break;
         case 'd': delimiter = optarg; break;
         case 'r': row_group_size = optarg; break;
+        case 'm':
+            if (af_strlist_push(&members, optarg))
+                return AF_EXIT_FAILED;
+            break;
+        case 'E': encoding = optarg; break;
         default: return af_cli_usage_error("convert", "unknown option");
         }
     }
     if (argc - optind != 2)
         return af_cli_usage_error("convert", "INPUT and OUTPUT are required");
     const char *in_path = argv[optind], *out_path = argv[optind + 1];
-    const file_format *in_fmt = format_of_path(in_path, true);
-    if (!in_fmt)
-        return af_cli_usage_error("convert",
-                                  "cannot tell the format of '%s' from its extension (supported: "
-                                  ".csv, .tsv, .parquet; .csv and .tsv may end in .gz, .zst, "
-                                  ".lz4)",
-                                  in_path);
+    bool brotli = false;
+    const file_format *in_fmt = format_of_input(in_path, &brotli);
+    if (!in_fmt || !af_registry_source(in_fmt->source)) {
+        af_strlist_free(&members);
+        return af_cli_usage_error(
+            "convert",
+            "cannot tell the format of '%s' from its extension (supported: .csv, .tsv, .txt, "
+            ".json, .ndjson, .parquet, archives .zip, .tar, .tgz holding CSV files, a folder or a "
+            "glob of CSV files; text inputs may end in .gz, .zst, .lz4, .bz2, .xz, .br)",
+            in_path);
+    }
     const file_format *out_fmt =
-        out_format ? format_by_name(out_format) : format_of_path(out_path, false);
-    if (!out_fmt)
+        out_format ? format_by_name(out_format) : format_of_output(out_path);
+    if (out_fmt && !out_fmt->sink)
+        out_fmt = NULL;
+    if (!out_fmt) {
+        af_strlist_free(&members);
         return af_cli_usage_error("convert",
                                   "unknown output format for '%s' (supported: csv, tsv, parquet)",
                                   out_format ? out_format : out_path);
+    }
+    bool csv_input = strcmp(in_fmt->source, "csv") == 0;
+    if ((members.len && !csv_input) || (encoding && strcmp(in_fmt->source, "parquet") == 0)) {
+        af_strlist_free(&members);
+        return af_cli_usage_error("convert", "--%s applies to CSV, archive%s inputs only",
+                                  members.len ? "members" : "encoding",
+                                  members.len ? "" : " and JSON");
+    }
     bool to_parquet = strcmp(out_fmt->sink, "parquet") == 0;
-    if (compression && !to_parquet && strcmp(compression, "none") != 0)
-        return af_cli_usage_error("convert",
-                                  "--compression %s is not available for %s output in this version "
-                                  "(only none)",
-                                  compression, out_fmt->name);
     if (row_group_size && !to_parquet)
         return af_cli_usage_error("convert", "--row-group-size applies to parquet output only");
     int policy;
@@ -180,18 +248,34 @@ int af_cmd_convert(int argc, char **argv)
     int rc =
         prepare(&sc.source, AF_PLUGIN_SOURCE, src->name, src, src->options, src->config_size, &err);
     rc = rc ? rc : set_option(src->options, sc.source.config, "path", in_path, &err);
-    if (in_fmt->delimiter)
+    if (csv_input && (delimiter || in_fmt->in_delimiter))
         rc = rc ? rc
                 : set_option(src->options, sc.source.config, "delimiter",
-                             delimiter ? delimiter : in_fmt->delimiter, &err);
+                             delimiter ? delimiter : in_fmt->in_delimiter, &err);
+    if (brotli)
+        rc = rc ? rc : set_option(src->options, sc.source.config, "compression", "brotli", &err);
+    if (encoding)
+        rc = rc ? rc : set_option(src->options, sc.source.config, "encoding", encoding, &err);
+    if (members.len) {
+        af_strlist *m = NULL;
+        for (const af_config_map *e = src->options; e->name; e++)
+            if (strcmp(e->name, "members") == 0)
+                m = (af_strlist *)((char *)sc.source.config + e->offset);
+        if (m) {
+            af_strlist_free(m);
+            *m = members;
+            members = (af_strlist){0};
+        }
+    }
     rc =
         rc ? rc
            : prepare(&target, AF_PLUGIN_SINK, snk->name, snk, snk->options, snk->config_size, &err);
     rc = rc ? rc : set_option(snk->options, target.config, "path", out_path, &err);
-    if (out_fmt->delimiter)
-        rc = rc ? rc
-                : set_option(snk->options, target.config, "delimiter", out_fmt->delimiter, &err);
-    if (to_parquet && compression)
+    if (out_fmt->out_delimiter)
+        rc =
+            rc ? rc
+               : set_option(snk->options, target.config, "delimiter", out_fmt->out_delimiter, &err);
+    if (compression) /* a Parquet page codec, or the codec of a CSV file */
         rc = rc ? rc : set_option(snk->options, target.config, "compression", compression, &err);
     if (row_group_size)
         rc = rc ? rc
@@ -243,6 +327,7 @@ int af_cmd_convert(int argc, char **argv)
     free(sc.source.config);
     free(target.config);
     af_buf_free(&qpath);
+    af_strlist_free(&members);
     free(run_id);
     af_log_shutdown();
     return exit_code;

@@ -49,18 +49,26 @@ static const command_help commands[] = {
      "  --markdown               print the full pipeline reference as Markdown\n"},
     {"convert",
      "affluent convert INPUT OUTPUT [--format F] [--compression C] [--row-group-size N|SIZE] "
-     "[--on-error P]",
-     "Convert one file into another format",
-     "Formats are chosen from the file extensions (.csv, .tsv, .parquet); CSV and TSV\n"
-     "inputs may be compressed (.csv.gz, .csv.zst, .csv.lz4: the codec is detected from\n"
-     "the bytes). --format overrides the output format. Values keep their types.\n"
+     "[--members GLOB] [--encoding E] [--delimiter C] [--on-error P]",
+     "Convert files into another format",
+     "Formats are chosen from the file extensions. Inputs: .csv, .txt, .tsv, .json,\n"
+     ".ndjson, .jsonl, .parquet; archives .zip, .tar, .tgz (their CSV members, nested\n"
+     "archives included, read as one table); a folder or a glob (dir/**/*.csv) of CSV\n"
+     "files. Text inputs may be compressed (.gz, .zst, .lz4, .bz2, .xz: detected from\n"
+     "the bytes; .br by name). Delimiter, header, encoding and column types are\n"
+     "detected; options override. Outputs: .csv, .tsv (optionally .gz, .zst, ...),\n"
+     ".parquet. Values keep their types.\n"
      "  --format csv|tsv|parquet output format\n"
      "  --compression C          Parquet page codec: zstd (default), snappy, gzip, brotli,\n"
-     "                           lz4_raw, lz4, none; CSV output: none only\n"
+     "                           lz4_raw, lz4, none; CSV output: none, gzip, zstd, lz4,\n"
+     "                           bzip2, xz, brotli (default from the name)\n"
      "  --row-group-size N|SIZE  Parquet row groups: N rows, or a size such as 64MiB of\n"
      "                           rows in memory (default 64MiB)\n"
-     "  --on-error fail|quarantine|skip_with_count   bad rows policy (default fail)\n"
-     "  --delimiter C            input delimiter (default from the extension)\n" LOG_FLAGS},
+     "  --members GLOB           archive members to read (repeatable; default *.csv, *.tsv)\n"
+     "  --encoding E             input encoding: utf-8, utf-16le, utf-16be, latin-1,\n"
+     "                           windows-1252 (default: detected)\n"
+     "  --delimiter C            input delimiter (default: detected; tab for .tsv)\n"
+     "  --on-error fail|quarantine|skip_with_count   bad rows policy (default fail)\n" LOG_FLAGS},
     {"parquet",
      "affluent parquet inspect FILE [--json] | affluent parquet cat FILE [--format csv|ndjson] "
      "[--columns a,b] [--where EXPR] [--limit N] [--stats]",

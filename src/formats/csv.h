@@ -72,6 +72,10 @@ typedef struct af_csv_write_options {
     af_csv_quoting quoting;
     const char *null_token; /* written for nulls; "" default (unquoted) */
     const char *line_end;   /* "\n" default; "\r\n" */
+    /* strftime(3) patterns for date and timestamp columns (NULL = ISO 8601);
+     * timestamps are formatted in UTC */
+    const char *date_format;
+    const char *timestamp_format;
 } af_csv_write_options;
 
 void af_csv_write_options_default(af_csv_write_options *o);

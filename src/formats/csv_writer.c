@@ -11,6 +11,7 @@
 #include "formats/csv.h"
 
 #include <string.h>
+#include <time.h>
 
 void af_csv_write_options_default(af_csv_write_options *o)
 {
@@ -19,6 +20,8 @@ void af_csv_write_options_default(af_csv_write_options *o)
     o->quoting = AF_CSV_QUOTE_MINIMAL;
     o->null_token = "";
     o->line_end = "\n";
+    o->date_format = NULL;
+    o->timestamp_format = NULL;
 }
 
 static bool needs_quotes(const char *s, size_t n, const af_csv_write_options *o)
@@ -124,6 +127,37 @@ static bool type_is_numeric(af_type_id id)
     }
 }
 
+/* A date or timestamp value through a strftime pattern, in UTC. Returns
+ * AF_OK with val replaced, or 1 when the column keeps the ISO form. */
+static int format_time_value(const af_array *a, int64_t row, const af_csv_write_options *o,
+                             af_buf *val)
+{
+    const af_type *t = &a->field->type;
+    const char *pattern = t->id == AF_TYPE_DATE        ? o->date_format
+                          : t->id == AF_TYPE_TIMESTAMP ? o->timestamp_format
+                                                       : NULL;
+    if (!pattern || !*pattern)
+        return 1;
+    int64_t v = af_array_get_int(a, row), secs;
+    if (t->id == AF_TYPE_DATE) {
+        secs = v * 86400;
+    } else {
+        static const int64_t per_second[] = {1, 1000, 1000000, 1000000000};
+        int64_t d = per_second[t->unit];
+        secs = v / d - (v % d < 0); /* floor, so times before 1970 round down */
+    }
+    time_t tt = (time_t)secs;
+    struct tm tm;
+    char buf[256];
+    if (!gmtime_r(&tt, &tm))
+        return 1;
+    size_t n = strftime(buf, sizeof buf, pattern, &tm);
+    if (n == 0)
+        return 1; /* empty or too long: keep the ISO form rather than lose the value */
+    af_buf_reset(val);
+    return af_buf_append(val, buf, n);
+}
+
 int af_csv_write_batch(af_buf *out, const af_batch *b, const af_csv_write_options *o, af_error *err)
 {
     af_csv_write_options def;
@@ -153,6 +187,11 @@ int af_csv_write_batch(af_buf *out, const af_batch *b, const af_csv_write_option
             if (fr == 1) {
                 rc = af_buf_append_str(out, null_token);
             } else {
+                if ((o->date_format || o->timestamp_format) &&
+                    format_time_value(a, row, o, &val) == AF_ENOMEM) {
+                    rc = AF_ENOMEM;
+                    break;
+                }
                 rc = af_csv_write_field(out, (const char *)val.data, val.len,
                                         type_is_numeric(b->schema->fields[c].type.id), o);
                 if (rc == AF_EINVAL)

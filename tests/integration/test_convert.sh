@@ -26,8 +26,9 @@ check_eq "quarantine records" "$(wc -l < "$WORK/q.csv.quarantine.ndjson")" 1
 check_contains "quarantine summary" "$(cat "$WORK/err.txt")" "1 quarantined"
 
 "$AFFLUENT" convert "$WORK/in.csv" "$WORK/x.unknown" >/dev/null 2>&1; check_eq "unknown ext" $? 2
-"$AFFLUENT" convert "$WORK/in.csv" "$WORK/x.csv" --compression zstd >/dev/null 2>&1
-check_eq "unsupported compression" $? 2
+"$AFFLUENT" convert "$WORK/in.csv" "$WORK/x.csv" --compression snappy 2>"$WORK/err.txt"
+check_eq "a Parquet-only codec for CSV output" $? 2
+check_contains "the CSV codecs are listed" "$(cat "$WORK/err.txt")" "expected one of auto, none, gzip, zstd"
 "$AFFLUENT" convert "$WORK/missing.csv" "$WORK/x.csv" 2>"$WORK/err.txt"; rc=$?
 check_eq "missing input exit" "$rc" 1
 check_contains "missing input message" "$(cat "$WORK/err.txt")" "missing.csv: cannot open"
