@@ -5,16 +5,17 @@
 #include <string.h>
 
 extern const af_source_plugin af_source_csv;
+extern const af_source_plugin af_source_json;
 extern const af_transform_plugin af_transform_select;
 extern const af_transform_plugin af_transform_cast;
 extern const af_sink_plugin af_sink_csv;
 extern const af_sink_plugin af_sink_parquet;
 extern const af_source_plugin af_source_parquet;
+extern const af_source_plugin af_source_logs;
+extern const af_source_plugin af_source_reviews;
 
 static const af_source_plugin *const sources[] = {
-    &af_source_csv,
-    &af_source_parquet,
-    NULL,
+    &af_source_csv, &af_source_json, &af_source_parquet, &af_source_logs, &af_source_reviews, NULL,
 };
 
 static const af_transform_plugin *const transforms[] = {
