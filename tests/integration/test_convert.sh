@@ -32,4 +32,14 @@ check_contains "the CSV codecs are listed" "$(cat "$WORK/err.txt")" "expected on
 "$AFFLUENT" convert "$WORK/missing.csv" "$WORK/x.csv" 2>"$WORK/err.txt"; rc=$?
 check_eq "missing input exit" "$rc" 1
 check_contains "missing input message" "$(cat "$WORK/err.txt")" "missing.csv: cannot open"
+
+# JSON inputs need no options either: NDJSON (also compressed) and arrays
+printf '{"id":1,"name":"a","tags":["x"],"user":{"city":"Paris"}}\n{"id":2,"name":"b","tags":[],"user":{"city":null}}\n' > "$WORK/e.ndjson"
+gzip -c "$WORK/e.ndjson" > "$WORK/e.jsonl.gz"
+"$AFFLUENT" convert "$WORK/e.jsonl.gz" "$WORK/e.csv" 2>/dev/null
+check_eq "ndjson.gz -> csv, nested objects flattened" "$(cat "$WORK/e.csv")" \
+  $'id,name,tags,user__city\n1,a,"[""x""]",Paris\n2,b,[],'
+printf '[{"a":1.5},\n {"a":2}]' > "$WORK/arr.json"
+"$AFFLUENT" convert "$WORK/arr.json" "$WORK/arr.parquet" 2>/dev/null
+check_eq "json array -> parquet" "$("$AFFLUENT" parquet cat "$WORK/arr.parquet")" $'a\n1.5\n2'
 finish
