@@ -81,4 +81,31 @@ static void put_uint(uint64_t v, int min_digits)
         putc_(tmp[--n]);
 }
 
+/* The `NAME ROWS [OUTPUT|-] [SEED]` command line of the one-table
+ * generators: sets *rows, the seed and gen_out. Returns 0, or the exit
+ * status after printing why (2 usage, 1 output not writable). */
+static inline int gen_args(int argc, char **argv, const char *name, unsigned long long *rows)
+{
+    if (argc < 2 || argc > 4) {
+        fprintf(stderr, "usage: %s ROWS [OUTPUT|-] [SEED]\n", name);
+        return 2;
+    }
+    char *end;
+    *rows = strtoull(argv[1], &end, 10);
+    if (*end || *rows == 0) {
+        fprintf(stderr, "%s: bad ROWS '%s'\n", name, argv[1]);
+        return 2;
+    }
+    rng_state = argc > 3 ? strtoull(argv[3], NULL, 10) : 20240601ULL;
+    gen_out = stdout;
+    if (argc > 2 && strcmp(argv[2], "-") != 0) {
+        gen_out = fopen(argv[2], "wb");
+        if (!gen_out) {
+            perror(argv[2]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 #endif

@@ -18,25 +18,10 @@ static void put_double2(uint64_t cents)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 4) {
-        fprintf(stderr, "usage: gen_ndjson ROWS [OUTPUT|-] [SEED]\n");
-        return 2;
-    }
-    char *end;
-    unsigned long long rows = strtoull(argv[1], &end, 10);
-    if (*end || rows == 0) {
-        fprintf(stderr, "gen_ndjson: bad ROWS '%s'\n", argv[1]);
-        return 2;
-    }
-    rng_state = argc > 3 ? strtoull(argv[3], NULL, 10) : 20240601ULL;
-    gen_out = stdout;
-    if (argc > 2 && strcmp(argv[2], "-") != 0) {
-        gen_out = fopen(argv[2], "wb");
-        if (!gen_out) {
-            perror(argv[2]);
-            return 1;
-        }
-    }
+    unsigned long long rows;
+    int status = gen_args(argc, argv, "gen_ndjson", &rows);
+    if (status)
+        return status;
     for (unsigned long long i = 1; i <= rows; i++) {
         puts_("{\"id\":");
         put_uint(i, 1);

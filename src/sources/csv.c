@@ -13,16 +13,17 @@
  * read = rows written + rows quarantined. Nothing here seeks or re-opens
  * an input.
  */
+#include "core/batch_fill.h"
 #include "core/clock.h"
 #include "core/infer.h"
 #include "core/log.h"
 #include "formats/csv_sniff.h"
 #include "sources/csv_source.h"
+#include "sources/file_common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define OFF(f) offsetof(csv_source_config, f)
 static const af_config_map csv_source_options[] = {
@@ -83,24 +84,6 @@ static const af_config_map csv_source_options[] = {
 #undef OFF
 
 static const char *const default_members[] = {"*.csv", "*.csv.*", "*.tsv", "*.tsv.*"};
-
-static void presize(const csv_source *s, af_batch *b)
-{
-    for (size_t c = 0; s->size_hint && c < b->schema->n_fields; c++) {
-        af_buf_reserve(&b->columns[c].data, s->size_hint[2 * c]); /* a hint: failure is fine */
-        af_buf_reserve(&b->columns[c].offsets, s->size_hint[2 * c + 1]);
-    }
-}
-
-static void remember_sizes(csv_source *s, const af_batch *b)
-{
-    if (!s->size_hint)
-        s->size_hint = calloc(2 * b->schema->n_fields + 1, sizeof *s->size_hint);
-    for (size_t c = 0; s->size_hint && c < b->schema->n_fields; c++) {
-        s->size_hint[2 * c] = b->columns[c].data.len;
-        s->size_hint[2 * c + 1] = b->columns[c].offsets.len;
-    }
-}
 
 static const csv_source_config *cfg(af_source *self)
 {
@@ -257,15 +240,8 @@ static int build_schema(af_source *self, const af_infer *inf, af_error *err)
         }
     }
     s->n_data_cols = n;
-    if (!rc && c->lineage) {
-        rc = af_schema_add_simple(s->schema, "_source_file", af_type_make(AF_TYPE_STRING), false);
-        if (!rc)
-            rc =
-                af_schema_add_simple(s->schema, "_source_line", af_type_make(AF_TYPE_INT64), false);
-        if (!rc)
-            rc = af_schema_add_simple(s->schema, "_ingested_at",
-                                      af_type_timestamp(AF_UNIT_MICRO, "UTC"), false);
-    }
+    if (!rc && c->lineage)
+        rc = af_lineage_add_columns(s->schema);
     if (rc && !err->msg[0])
         af_error_set(err, rc, "out of memory building the schema of %s", s->path);
     if (!rc) {
@@ -389,18 +365,14 @@ static int open_inputs(af_source *self, af_error *err)
 {
     csv_source *s = self->priv;
     const csv_source_config *c = cfg(self);
-    af_input_options io;
-    af_input_options_default(&io);
-    io.compression = (af_compression)c->compression;
-    io.cancel = self->ctx->cancel;
-    if (c->members.len) {
-        io.members = (const char *const *)c->members.items;
-        io.n_members = c->members.len;
-    } else {
-        io.members = default_members;
-        io.n_members = sizeof default_members / sizeof *default_members;
+    const char *const *members = (const char *const *)c->members.items;
+    size_t n_members = c->members.len;
+    if (!n_members) {
+        members = default_members;
+        n_members = sizeof default_members / sizeof *default_members;
     }
-    int rc = af_input_set_open(s->path, &io, &s->inputs, err);
+    int rc =
+        af_file_open_inputs(self, s->path, c->compression, members, n_members, &s->inputs, err);
     if (rc)
         return rc;
     atomic_store(&self->ctx->bytes_total, (long long)af_input_set_bytes_total(s->inputs));
@@ -522,11 +494,7 @@ static int append_record(af_source *self, af_batch *b, const af_csv_field *field
         return quarantine(self, line, raw, raw_len, err);
     }
     if (c->lineage) {
-        int rc = af_array_append_bytes(&b->columns[ncols], s->leaf.name, strlen(s->leaf.name));
-        if (!rc)
-            rc = af_array_append_int(&b->columns[ncols + 1], line);
-        if (!rc)
-            rc = af_array_append_int(&b->columns[ncols + 2], s->ingested_at_us);
+        int rc = af_lineage_append(&b->columns[ncols], s->leaf.name, line, s->ingested_at_us);
         if (rc)
             return af_error_set(err, rc, "out of memory");
     }
@@ -561,7 +529,7 @@ static int csv_next(af_source *self, af_batch **out, af_error *err)
     af_batch *b = af_batch_new(s->schema);
     if (!b)
         return af_error_set(err, AF_ENOMEM, "out of memory");
-    presize(s, b);
+    af_batch_presize(b, s->size_hint);
     int rc = AF_OK;
     int64_t rows = 0;
     /* sample records belong to the first leaf: they are replayed first,
@@ -569,10 +537,8 @@ static int csv_next(af_source *self, af_batch **out, af_error *err)
     size_t first_leaf_cols = s->n_data_cols;
     (void)first_leaf_cols;
     while (!af_batch_full(b, &self->ctx->limits)) {
-        if ((rows & 1023) == 0 && atomic_load(self->ctx->cancel)) {
-            rc = af_error_set(err, AF_ECANCELED, "%s: reading stopped", s->path);
+        if ((rows & 1023) == 0 && (rc = af_file_check_cancel(self, s->path, err)) != 0)
             break;
-        }
         if (s->sample_pos < s->n_sample) {
             sample_record *sr = &s->sample[s->sample_pos++];
             rc = append_record(self, b, sr->fields, sr->n_fields, sr->line, sr->offset, sr->raw,
@@ -597,17 +563,11 @@ static int csv_next(af_source *self, af_batch **out, af_error *err)
         /* n_rows follows the columns so af_batch_full sees the growth */
         b->n_rows = b->columns[0].length;
     }
-    if (rc < 0) {
-        af_batch_release(b);
+    rc = af_batch_finish(&b, rc, false, err);
+    if (rc)
         return rc;
-    }
-    rc = af_batch_seal(b, err);
-    if (rc) {
-        af_batch_release(b);
-        return rc;
-    }
     s->rows += b->n_rows;
-    remember_sizes(s, b);
+    af_batch_remember_sizes(&s->size_hint, b);
     *out = b;
     return AF_OK;
 }
@@ -615,18 +575,7 @@ static int csv_next(af_source *self, af_batch **out, af_error *err)
 static int csv_resume_state(af_source *self, af_buf *json)
 {
     csv_source *s = self->priv;
-    struct stat st;
-    long long size = -1, mtime = 0;
-    if (s->path && stat(s->path, &st) == 0) {
-        size = (long long)st.st_size;
-        mtime = (long long)st.st_mtime;
-    }
-    int rc = af_buf_append_str(json, "{\"path\":");
-    rc = rc ? rc : af_buf_append_json_string(json, s->path, strlen(s->path));
-    rc = rc ? rc
-            : af_buf_printf(json, ",\"size\":%lld,\"mtime\":%lld,\"files\":%lld,\"rows\":%lld}",
-                            size, mtime, (long long)s->n_leaves, (long long)s->rows);
-    return rc;
+    return af_file_resume_state(json, s->path, s->n_leaves, s->rows);
 }
 
 static void csv_close(af_source *self)

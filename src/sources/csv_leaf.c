@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "formats/csv_sniff.h"
 #include "sources/csv_source.h"
+#include "sources/file_common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,12 +40,8 @@ static int stack_layers(af_source *self, bool first, af_error *err)
 {
     csv_source *s = self->priv;
     const csv_source_config *c = cfg(self);
-    af_reader *view = NULL;
-    int rc = af_reader_open_view(s->leaf.reader, &view, err);
-    if (rc)
-        return rc;
-    rc = af_reader_open_transcode(view, (af_text_encoding)c->encoding, &s->text, &s->encoding,
-                                  err); /* owns view */
+    int rc = af_leaf_open_text(&s->leaf, NULL, (af_text_encoding)c->encoding, &s->text,
+                               &s->encoding, err);
     if (rc)
         return rc;
     if (first && !c->delimiter) {

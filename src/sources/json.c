@@ -16,14 +16,15 @@
  * resynchronise on and guessing where the next record starts could turn
  * garbage into rows.
  */
+#include "core/batch_fill.h"
+#include "core/clock.h"
 #include "core/log.h"
+#include "sources/file_common.h"
 #include "sources/json_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #define OFF(f) offsetof(json_source_config, f)
 static const af_config_map json_source_options[] = {
@@ -59,8 +60,7 @@ static const af_config_map json_source_options[] = {
     {"infer_dates", AF_OPT_BOOL, "true", false, OFF(infer_dates),
      "strings that are all ISO dates/timestamps become date/timestamp columns", NULL},
     {"max_depth", AF_OPT_INT, "512", false, OFF(max_depth), "nesting limit of a JSON value", NULL},
-    {"lineage", AF_OPT_BOOL, "false", false, OFF(lineage),
-     "add _source_file, _source_line and _ingested_at columns", NULL},
+    AF_FILE_OPT_LINEAGE(OFF(lineage)),
     {NULL, 0, NULL, false, 0, NULL, NULL},
 };
 #undef OFF
@@ -116,11 +116,7 @@ static void free_keys(char **k, size_t n)
 
 static int open_set(json_source *s, af_error *err)
 {
-    af_input_options o;
-    af_input_options_default(&o);
-    o.compression = (af_compression)s->c->compression;
-    o.cancel = s->self->ctx->cancel;
-    return af_input_set_open(s->path, &o, &s->set, err);
+    return af_file_open_inputs(s->self, s->path, s->c->compression, NULL, 0, &s->set, err);
 }
 
 static void progress(json_source *s)
@@ -361,9 +357,7 @@ static int keep_sample(json_source *s, const jrec *rec, bool ok)
 
 static int cancelled(json_source *s, af_error *err)
 {
-    if (atomic_load(s->self->ctx->cancel))
-        return af_error_set(err, AF_ECANCELED, "%s: reading stopped", s->path);
-    return AF_OK;
+    return af_file_check_cancel(s->self, s->path, err);
 }
 
 static int json_open(af_source *self, af_schema **schema_out, af_error *err)
@@ -380,9 +374,7 @@ static int json_open(af_source *self, af_schema **schema_out, af_error *err)
     af_infer_init(&s->pid.strings);
     af_parse_options_default(&s->popts);
     s->popts.default_timezone = "UTC";
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    s->ingested_at = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    s->ingested_at = af_clock_now_us();
     const char *sep = c->separator ? c->separator : "__";
     if (strlen(sep) >= sizeof s->sep)
         return af_error_set(err, AF_ECONFIG, "separator '%s' is longer than %zu bytes", sep,
@@ -478,26 +470,6 @@ static int quarantine_bad(json_source *s, const char *origin, int64_t line, cons
                              err);
 }
 
-/* Column buffers start at the previous batch's sizes: growing by doubling
- * costs a copy and fresh pages at every step. */
-static void presize(json_source *s, af_batch *b)
-{
-    for (size_t c = 0; s->size_hint && c < b->schema->n_fields; c++) {
-        af_buf_reserve(&b->columns[c].data, s->size_hint[2 * c]); /* a hint: failure is fine */
-        af_buf_reserve(&b->columns[c].offsets, s->size_hint[2 * c + 1]);
-    }
-}
-
-static void remember_sizes(json_source *s, const af_batch *b)
-{
-    if (!s->size_hint)
-        s->size_hint = calloc(2 * b->schema->n_fields + 1, sizeof *s->size_hint);
-    for (size_t c = 0; s->size_hint && c < b->schema->n_fields; c++) {
-        s->size_hint[2 * c] = b->columns[c].data.len;
-        s->size_hint[2 * c + 1] = b->columns[c].offsets.len;
-    }
-}
-
 static int json_next(af_source *self, af_batch **out, af_error *err)
 {
     json_source *s = self->priv;
@@ -507,7 +479,7 @@ static int json_next(af_source *self, af_batch **out, af_error *err)
     af_batch *b = af_batch_new(s->schema);
     if (!b)
         return af_error_set(err, AF_ENOMEM, "out of memory");
-    presize(s, b);
+    af_batch_presize(b, s->size_hint);
     int rc = AF_OK;
     int64_t recs = 0;
     while (!af_batch_full(b, &self->ctx->limits)) {
@@ -548,17 +520,11 @@ static int json_next(af_source *self, af_batch **out, af_error *err)
         b->n_rows = b->columns[0].length;
     }
     progress(s);
-    if (rc < 0) {
-        af_batch_release(b);
+    rc = af_batch_finish(&b, rc, false, err);
+    if (rc)
         return rc;
-    }
-    rc = af_batch_seal(b, err);
-    if (rc) {
-        af_batch_release(b);
-        return rc;
-    }
     s->rows += b->n_rows;
-    remember_sizes(s, b);
+    af_batch_remember_sizes(&s->size_hint, b);
     *out = b;
     return AF_OK;
 }
@@ -566,18 +532,7 @@ static int json_next(af_source *self, af_batch **out, af_error *err)
 static int json_resume_state(af_source *self, af_buf *json)
 {
     json_source *s = self->priv;
-    struct stat st;
-    long long size = -1, mtime = 0;
-    if (s->path && stat(s->path, &st) == 0) {
-        size = (long long)st.st_size;
-        mtime = (long long)st.st_mtime;
-    }
-    int rc = af_buf_append_str(json, "{\"path\":");
-    rc = rc ? rc : af_buf_append_json_string(json, s->path, strlen(s->path));
-    rc = rc ? rc
-            : af_buf_printf(json, ",\"size\":%lld,\"mtime\":%lld,\"rows\":%lld}", size, mtime,
-                            (long long)s->rows);
-    return rc;
+    return af_file_resume_state(json, s->path, -1, s->rows);
 }
 
 static void json_close(af_source *self)

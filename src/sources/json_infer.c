@@ -10,6 +10,7 @@
  * type can be traced back to the record that caused it.
  */
 #include "core/log.h"
+#include "sources/file_common.h"
 #include "sources/json_internal.h"
 
 #include <stdio.h>
@@ -473,20 +474,12 @@ int json_build_schema(json_source *s, af_error *err)
                           "them with the option columns to accept an empty input)",
                           s->path, s->n_ex ? " with the array to explode" : "");
     if (!rc && c->lineage) {
-        static const struct {
-            const char *name;
-            af_type_id t;
-            int role;
-        } lin[] = {{"_source_file", AF_TYPE_STRING, ROLE_FILE},
-                   {"_source_line", AF_TYPE_INT64, ROLE_LINE},
-                   {"_ingested_at", AF_TYPE_TIMESTAMP, ROLE_INGESTED}};
-        for (size_t i = 0; !rc && i < 3; i++) {
-            af_type t = lin[i].t == AF_TYPE_TIMESTAMP ? af_type_timestamp(AF_UNIT_MICRO, "UTC")
-                                                      : af_type_make(lin[i].t);
+        /* ROLE_FILE, ROLE_LINE, ROLE_INGESTED follow the lineage column order */
+        for (size_t i = 0; !rc && i < AF_LINEAGE_N_COLUMNS; i++) {
             af_field f;
-            rc = af_field_init(&f, lin[i].name, t, false);
+            rc = af_lineage_field(i, &f);
             if (!rc) {
-                rc = add_column(s, &f, lin[i].role);
+                rc = add_column(s, &f, ROLE_FILE + (int)i);
                 af_field_free(&f);
             }
         }

@@ -12,16 +12,18 @@
  * For `format: json` the columns are learnt from the first `infer_rows`
  * lines of the first file, which are kept in memory and replayed.
  */
+#include "core/batch_fill.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/plugin.h"
 #include "formats/log_patterns.h"
 #include "formats/text_lines.h"
 #include "io/input_set.h"
 #include "io/transcode.h"
+#include "sources/file_common.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct logs_config {
     char *path;
@@ -60,12 +62,9 @@ static const af_config_map logs_options[] = {
     {"encoding", AF_OPT_ENUM, "auto", false, OFF(encoding),
      "text encoding of the files; auto detects a BOM, UTF-16, UTF-8, else Windows-1252/Latin-1",
      AF_TEXT_ENCODING_CHOICES},
-    {"compression", AF_OPT_ENUM, "auto", false, OFF(compression),
-     "compressed input: auto detects the codec by magic bytes", AF_COMPRESSION_CHOICES},
-    {"members", AF_OPT_STRLIST, NULL, false, OFF(members),
-     "globs of archive members to read (default: every member)", NULL},
-    {"lineage", AF_OPT_BOOL, "false", false, OFF(lineage),
-     "add _source_file, _source_line and _ingested_at columns", NULL},
+    AF_FILE_OPT_COMPRESSION(OFF(compression)),
+    AF_FILE_OPT_MEMBERS(OFF(members)),
+    AF_FILE_OPT_LINEAGE(OFF(lineage)),
     {NULL, 0, NULL, false, 0, NULL, NULL},
 };
 #undef OFF
@@ -79,10 +78,8 @@ typedef struct logs_source {
     char *path;
     af_input_set *set;
     bool have_leaf, done;
-    char *origin; /* lineage name of the current leaf */
-    af_reader borrow;
-    af_reader *inner; /* the set's reader of the current leaf */
-    af_reader *text;  /* transcode layer over borrow */
+    char *origin;    /* lineage name of the current leaf */
+    af_reader *text; /* transcode layer over a view of the set's leaf */
     af_line_reader *lines;
     af_logpat *pat;
     af_schema *schema;
@@ -97,30 +94,12 @@ typedef struct logs_source {
     int64_t rows;
 } logs_source;
 
-/* The set owns the leaf reader; the transcode layer takes ownership of
- * what it wraps, so it wraps this forwarding reader whose close does
- * nothing. */
-static ssize_t borrow_read(af_reader *r, void *buf, size_t n, af_error *err)
-{
-    logs_source *s = r->priv;
-    ssize_t k = af_reader_read(s->inner, buf, n, err);
-    if (k > 0)
-        r->offset += k;
-    return k;
-}
-
-static void borrow_close(af_reader *r)
-{
-    (void)r;
-}
-
 static void close_leaf(logs_source *s)
 {
     af_line_reader_free(s->lines);
     s->lines = NULL;
     af_reader_close(s->text);
     s->text = NULL;
-    s->inner = NULL;
     s->have_leaf = false;
 }
 
@@ -138,14 +117,7 @@ static int open_leaf(af_source *self, af_error *err)
     s->origin = af_strdup(in.name ? in.name : s->path);
     if (!s->origin)
         return af_error_set(err, AF_ENOMEM, "out of memory");
-    s->inner = in.reader;
-    memset(&s->borrow, 0, sizeof s->borrow);
-    s->borrow.read = borrow_read;
-    s->borrow.close = borrow_close;
-    s->borrow.name = s->origin;
-    s->borrow.size = in.size;
-    s->borrow.priv = s;
-    rc = af_reader_open_transcode(&s->borrow, (af_text_encoding)c->encoding, &s->text, NULL, err);
+    rc = af_leaf_open_text(&in, s->origin, (af_text_encoding)c->encoding, &s->text, NULL, err);
     if (rc)
         return rc;
     rc = af_line_reader_new(s->text, 0, &s->lines, err);
@@ -230,13 +202,6 @@ static int read_json_sample(af_source *self, af_error *err)
     return AF_OK;
 }
 
-static int64_t now_micros(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static int logs_open(af_source *self, af_schema **schema_out, af_error *err)
 {
     const logs_config *c = self->config;
@@ -246,7 +211,7 @@ static int logs_open(af_source *self, af_schema **schema_out, af_error *err)
     self->priv = s;
     af_buf_init(&s->reason);
     af_buf_init(&s->sample_bytes);
-    s->ingested_at = now_micros();
+    s->ingested_at = af_clock_now_us();
     s->path = af_stream_resolve_path(self->ctx, c->path);
     if (!s->path)
         return af_error_set(err, AF_ENOMEM, "out of memory");
@@ -270,13 +235,8 @@ static int logs_open(af_source *self, af_schema **schema_out, af_error *err)
     if (rc)
         return rc;
 
-    af_input_options io;
-    af_input_options_default(&io);
-    io.compression = (af_compression)c->compression;
-    io.members = (const char *const *)c->members.items;
-    io.n_members = c->members.len;
-    io.cancel = self->ctx->cancel;
-    rc = af_input_set_open(s->path, &io, &s->set, err);
+    rc = af_file_open_inputs(self, s->path, c->compression, (const char *const *)c->members.items,
+                             c->members.len, &s->set, err);
     if (rc)
         return rc;
     atomic_store(&self->ctx->bytes_total, (long long)af_input_set_bytes_total(s->set));
@@ -299,13 +259,7 @@ static int logs_open(af_source *self, af_schema **schema_out, af_error *err)
                             "lines file?",
                             s->sample_origin, s->n_sample);
     if (c->lineage) {
-        rc = af_schema_add_simple(s->schema, "_source_file", af_type_make(AF_TYPE_STRING), false);
-        rc = rc ? rc
-                : af_schema_add_simple(s->schema, "_source_line", af_type_make(AF_TYPE_INT64),
-                                       false);
-        rc = rc ? rc
-                : af_schema_add_simple(s->schema, "_ingested_at",
-                                       af_type_timestamp(AF_UNIT_MICRO, "UTC"), false);
+        rc = af_lineage_add_columns(s->schema);
         if (rc)
             return af_error_set(err, rc, "out of memory");
     }
@@ -325,10 +279,7 @@ static int take_line(af_source *self, af_batch *b, const char *line, size_t n, i
     if (rc == 0)
         return af_quarantine_row(self->ctx, origin, lineno, line, n, af_buf_cstr(&s->reason), err);
     if (c->lineage) {
-        af_array *a = &b->columns[s->n_cols];
-        rc = af_array_append_bytes(&a[0], origin, strlen(origin));
-        rc = rc ? rc : af_array_append_int(&a[1], lineno);
-        rc = rc ? rc : af_array_append_int(&a[2], s->ingested_at);
+        rc = af_lineage_append(&b->columns[s->n_cols], origin, lineno, s->ingested_at);
         if (rc)
             return af_error_set(err, rc, "out of memory");
     }
@@ -347,10 +298,8 @@ static int logs_next(af_source *self, af_batch **out, af_error *err)
     int rc = AF_OK;
     int64_t seen = 0;
     while (!af_batch_full(b, &self->ctx->limits)) {
-        if ((seen++ & 1023) == 0 && atomic_load(self->ctx->cancel)) {
-            rc = af_error_set(err, AF_ECANCELED, "%s: reading stopped", s->path);
+        if ((seen++ & 1023) == 0 && (rc = af_file_check_cancel(self, s->path, err)) != 0)
             break;
-        }
         if (s->sample_pos < s->n_sample) {
             const sample_line *sl = &s->sample[s->sample_pos++];
             rc = take_line(self, b, (const char *)s->sample_bytes.data + sl->off, sl->len, sl->line,
@@ -369,19 +318,9 @@ static int logs_next(af_source *self, af_batch **out, af_error *err)
         b->n_rows = b->columns[0].length;
     }
     atomic_store(&self->ctx->bytes_read, (long long)af_input_set_bytes_read(s->set));
-    if (rc < 0) {
-        af_batch_release(b);
+    rc = af_batch_finish(&b, rc, s->done && s->sample_pos >= s->n_sample, err);
+    if (rc || !b)
         return rc;
-    }
-    rc = af_batch_seal(b, err);
-    if (rc) {
-        af_batch_release(b);
-        return rc;
-    }
-    if (b->n_rows == 0 && s->done && s->sample_pos >= s->n_sample) {
-        af_batch_release(b);
-        return AF_OK;
-    }
     s->rows += b->n_rows;
     *out = b;
     return AF_OK;

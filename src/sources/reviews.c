@@ -20,7 +20,9 @@
  * record of 3 fields whose first is a small integer means csv; failing
  * those, several files (or archive members) mean files.
  */
+#include "core/batch_fill.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/plugin.h"
 #include "core/values.h"
 #include "formats/csv.h"
@@ -29,12 +31,12 @@
 #include "formats/text_lines.h"
 #include "io/input_set.h"
 #include "io/transcode.h"
+#include "sources/file_common.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { LAYOUT_AUTO, LAYOUT_CSV, LAYOUT_FILES, LAYOUT_BLOCKS };
 
@@ -71,14 +73,11 @@ static const af_config_map reviews_options[] = {
     {"encoding", AF_OPT_ENUM, "auto", false, OFF(encoding),
      "text encoding; auto detects a BOM, UTF-16, UTF-8, else Windows-1252/Latin-1 (per file)",
      AF_TEXT_ENCODING_CHOICES},
-    {"compression", AF_OPT_ENUM, "auto", false, OFF(compression),
-     "compressed input: auto detects the codec by magic bytes", AF_COMPRESSION_CHOICES},
-    {"members", AF_OPT_STRLIST, NULL, false, OFF(members),
-     "globs of archive members to read (default: every member)", NULL},
+    AF_FILE_OPT_COMPRESSION(OFF(compression)),
+    AF_FILE_OPT_MEMBERS(OFF(members)),
     {"max_file_size", AF_OPT_SIZE, "64MB", false, OFF(max_file_size),
      "files: a review file larger than this is quarantined instead of read", NULL},
-    {"lineage", AF_OPT_BOOL, "false", false, OFF(lineage),
-     "add _source_file, _source_line and _ingested_at columns", NULL},
+    AF_FILE_OPT_LINEAGE(OFF(lineage)),
     {NULL, 0, NULL, false, 0, NULL, NULL},
 };
 #undef OFF
@@ -136,9 +135,7 @@ typedef struct reviews_source {
     bool have_leaf, leaf_started, done;
     af_input leaf;
     char *origin;
-    af_reader borrow;
-    af_reader *inner;
-    af_reader *peek;
+    af_reader *peek; /* over a view of the set's leaf */
     af_reader *text; /* transcode layer (csv, blocks) */
     af_text_encoding leaf_encoding;
     af_csv_reader *csv;
@@ -155,20 +152,6 @@ typedef struct reviews_source {
     int64_t ingested_at;
 } reviews_source;
 
-static ssize_t borrow_read(af_reader *r, void *buf, size_t n, af_error *err)
-{
-    reviews_source *s = r->priv;
-    ssize_t k = af_reader_read(s->inner, buf, n, err);
-    if (k > 0)
-        r->offset += k;
-    return k;
-}
-
-static void borrow_close(af_reader *r)
-{
-    (void)r;
-}
-
 static void close_leaf(reviews_source *s)
 {
     af_csv_reader_free(s->csv);
@@ -181,13 +164,12 @@ static void close_leaf(reviews_source *s)
         af_reader_close(s->peek);
     s->text = NULL;
     s->peek = NULL;
-    s->inner = NULL;
     s->have_leaf = false;
     s->leaf_started = false;
 }
 
 /* Next leaf of the input set, wrapped in a peek reader (the set keeps
- * ownership of its reader, hence the forwarding `borrow`). */
+ * ownership of its reader, hence the view under it). */
 static int open_leaf(af_source *self, af_error *err)
 {
     reviews_source *s = self->priv;
@@ -199,14 +181,11 @@ static int open_leaf(af_source *self, af_error *err)
     s->origin = af_strdup(s->leaf.name ? s->leaf.name : s->path);
     if (!s->origin)
         return af_error_set(err, AF_ENOMEM, "out of memory");
-    s->inner = s->leaf.reader;
-    memset(&s->borrow, 0, sizeof s->borrow);
-    s->borrow.read = borrow_read;
-    s->borrow.close = borrow_close;
-    s->borrow.name = s->origin;
-    s->borrow.size = s->leaf.size;
-    s->borrow.priv = s;
-    rc = af_reader_open_peek(&s->borrow, 65536, &s->peek, err);
+    af_reader *view = NULL;
+    rc = af_leaf_open_view(&s->leaf, s->origin, &view, err);
+    if (rc)
+        return rc;
+    rc = af_reader_open_peek(view, 65536, &s->peek, err); /* owns view, even on failure */
     if (rc)
         return rc;
     s->have_leaf = true;
@@ -376,13 +355,8 @@ static int build_schema(af_source *self, af_error *err)
     for (size_t i = 0; !rc && i < s->n_data_cols; i++)
         rc = af_schema_add_simple(s->schema, cols[i].name, cols[i].type,
                                   !(i >= C_LENGTH && i <= C_ENCODING));
-    if (!rc && c->lineage) {
-        rc = af_schema_add_simple(s->schema, "_source_file", str, false);
-        rc = rc ? rc : af_schema_add_simple(s->schema, "_source_line", i64, false);
-        rc = rc ? rc
-                : af_schema_add_simple(s->schema, "_ingested_at",
-                                       af_type_timestamp(AF_UNIT_MICRO, "UTC"), false);
-    }
+    if (!rc && c->lineage)
+        rc = af_lineage_add_columns(s->schema);
     return rc ? af_error_set(err, rc, "out of memory") : AF_OK;
 }
 
@@ -402,13 +376,6 @@ static int compile_name_pattern(reviews_source *s, const char *pattern, af_error
     return s->name_md ? AF_OK : af_error_set(err, AF_ENOMEM, "out of memory");
 }
 
-static int64_t now_micros(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static int reviews_open(af_source *self, af_schema **schema_out, af_error *err)
 {
     const reviews_config *c = self->config;
@@ -423,7 +390,7 @@ static int reviews_open(af_source *self, af_schema **schema_out, af_error *err)
     af_buf_init(&s->decoded);
     af_buf_init(&s->reason);
     af_buf_init(&s->extra);
-    s->ingested_at = now_micros();
+    s->ingested_at = af_clock_now_us();
     s->layout = c->layout;
     s->path = af_stream_resolve_path(self->ctx, c->path);
     if (!s->path)
@@ -443,13 +410,8 @@ static int reviews_open(af_source *self, af_schema **schema_out, af_error *err)
     int rc = compile_name_pattern(s, c->file_name_pattern, err);
     if (rc)
         return rc;
-    af_input_options io;
-    af_input_options_default(&io);
-    io.compression = (af_compression)c->compression;
-    io.members = (const char *const *)c->members.items;
-    io.n_members = c->members.len;
-    io.cancel = self->ctx->cancel;
-    rc = af_input_set_open(s->path, &io, &s->set, err);
+    rc = af_file_open_inputs(self, s->path, c->compression, (const char *const *)c->members.items,
+                             c->members.len, &s->set, err);
     if (rc)
         return rc;
     atomic_store(&self->ctx->bytes_total, (long long)af_input_set_bytes_total(s->set));
@@ -583,12 +545,8 @@ static int append_review(af_source *self, af_batch *b, review_row *r, const char
                              : af_array_append_null(&a[C_TIME]);
         rc = rc ? rc : append_slice(&a[C_EXTRA], &r->extra);
     }
-    if (!rc && c->lineage) {
-        af_array *l = &a[s->n_data_cols];
-        rc = af_array_append_bytes(&l[0], origin, strlen(origin));
-        rc = rc ? rc : af_array_append_int(&l[1], line);
-        rc = rc ? rc : af_array_append_int(&l[2], s->ingested_at);
-    }
+    if (!rc && c->lineage)
+        rc = af_lineage_append(&a[s->n_data_cols], origin, line, s->ingested_at);
     if (rc)
         return af_error_set(err, rc, "%s:%lld: cannot append a review", origin, (long long)line);
     return AF_OK;
@@ -845,10 +803,8 @@ static int reviews_next(af_source *self, af_batch **out, af_error *err)
     int rc = AF_OK;
     int64_t seen = 0;
     while (!af_batch_full(b, &self->ctx->limits)) {
-        if ((seen++ & 255) == 0 && atomic_load(self->ctx->cancel)) {
-            rc = af_error_set(err, AF_ECANCELED, "%s: reading stopped", s->path);
+        if ((seen++ & 255) == 0 && (rc = af_file_check_cancel(self, s->path, err)) != 0)
             break;
-        }
         rc = next_unit(self, b, err);
         if (rc <= 0)
             break;
@@ -856,21 +812,9 @@ static int reviews_next(af_source *self, af_batch **out, af_error *err)
         b->n_rows = b->columns[0].length;
     }
     atomic_store(&self->ctx->bytes_read, (long long)af_input_set_bytes_read(s->set));
-    if (rc < 0) {
-        af_batch_release(b);
-        return rc;
-    }
-    rc = af_batch_seal(b, err);
-    if (rc) {
-        af_batch_release(b);
-        return rc;
-    }
-    if (b->n_rows == 0 && s->done) {
-        af_batch_release(b);
-        return AF_OK;
-    }
+    rc = af_batch_finish(&b, rc, s->done, err);
     *out = b;
-    return AF_OK;
+    return rc;
 }
 
 static void reviews_close(af_source *self)

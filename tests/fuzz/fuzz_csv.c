@@ -13,6 +13,7 @@
  *  - delimiter and encoding detection never crash, and text conversion in
  *    one piece and as a stream agree and give valid UTF-8.
  */
+#include "../chunk_reader.h"
 #include "formats/csv.h"
 #include "formats/csv_sniff.h"
 #include "io/transcode.h"
@@ -20,29 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct chunk_priv {
-    const uint8_t *data;
-    size_t len, pos, k;
-} chunk_priv;
-
-static ssize_t chunk_read(af_reader *r, void *buf, size_t n, af_error *err)
-{
-    (void)err;
-    chunk_priv *c = r->priv;
-    size_t m = n < c->k ? n : c->k;
-    if (m > c->len - c->pos)
-        m = c->len - c->pos;
-    memcpy(buf, c->data + c->pos, m);
-    c->pos += m;
-    r->offset += (int64_t)m;
-    return (ssize_t)m;
-}
-
-static void chunk_close(af_reader *r)
-{
-    (void)r;
-}
 
 static uint64_t mix(uint64_t h, const void *p, size_t n)
 {

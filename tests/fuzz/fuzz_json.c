@@ -12,6 +12,7 @@
  *    (layout auto, nested mode and infer_rows picked by the mode byte,
  *    optional explode/lineage) with on_error skip; every batch must seal.
  */
+#include "../chunk_reader.h"
 #include "core/plugin.h"
 #include "core/quarantine.h"
 #include "formats/json.h"
@@ -23,29 +24,6 @@
 #include <unistd.h>
 
 extern const af_source_plugin af_source_json;
-
-typedef struct chunk_priv {
-    const uint8_t *data;
-    size_t len, pos, k;
-} chunk_priv;
-
-static ssize_t chunk_read(af_reader *r, void *buf, size_t n, af_error *err)
-{
-    (void)err;
-    chunk_priv *c = r->priv;
-    size_t m = n < c->k ? n : c->k;
-    if (m > c->len - c->pos)
-        m = c->len - c->pos;
-    memcpy(buf, c->data + c->pos, m);
-    c->pos += m;
-    r->offset += (int64_t)m;
-    return (ssize_t)m;
-}
-
-static void chunk_close(af_reader *r)
-{
-    (void)r;
-}
 
 /* Reads everything; appends a transcript of values/errors/raw bytes to log. */
 static void transcript(const uint8_t *data, size_t len, size_t k, bool ndjson, af_buf *log)

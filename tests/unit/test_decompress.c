@@ -9,6 +9,7 @@
  * consumers reading 1, 7 or 64 KiB at a time and inner readers that hand out one byte per call, as
  * a pipe might. Early close and cancel must return promptly.
  */
+#include "chunk_reader.h"
 #include "core/buf.h"
 #include "formats/csv.h"
 #include "io/decompress.h"
@@ -127,45 +128,9 @@ typedef void (*compress_fn)(af_buf *out, const void *data, size_t n);
 
 /* ---- an inner reader that hands out at most `step` bytes per read ---- */
 
-typedef struct dribble {
-    const uint8_t *data;
-    size_t len, pos, step;
-} dribble;
-
-static ssize_t dribble_read(af_reader *r, void *buf, size_t n, af_error *e)
-{
-    (void)e;
-    dribble *d = r->priv;
-    size_t k = d->len - d->pos;
-    if (k > n)
-        k = n;
-    if (k > d->step)
-        k = d->step;
-    memcpy(buf, d->data + d->pos, k);
-    d->pos += k;
-    r->offset += (int64_t)k;
-    return (ssize_t)k;
-}
-
-static void dribble_close(af_reader *r)
-{
-    free(r->priv);
-    free(r);
-}
-
 static af_reader *open_dribble(const void *data, size_t len, size_t step)
 {
-    af_reader *r = calloc(1, sizeof *r);
-    dribble *d = calloc(1, sizeof *d);
-    d->data = data;
-    d->len = len;
-    d->step = step;
-    r->read = dribble_read;
-    r->close = dribble_close;
-    r->name = "in.csv.gz";
-    r->size = -1;
-    r->priv = d;
-    return r;
+    return chunk_reader_open(data, len, step, "in.csv.gz", -1);
 }
 
 /* ---- reader configurations every case runs through ---- */

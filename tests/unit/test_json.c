@@ -2,45 +2,13 @@
  * type, escapes and surrogates, numbers at the edges, nesting limits, every
  * error message with its position, and the same results when the input
  * arrives one byte at a time. */
+#include "chunk_reader.h"
 #include "formats/json.h"
 #include "test.h"
 
-/* A reader handing out at most k bytes per call. */
-typedef struct chunk_priv {
-    const char *data;
-    size_t len, pos, k;
-} chunk_priv;
-
-static ssize_t chunk_read(af_reader *r, void *buf, size_t n, af_error *err)
-{
-    (void)err;
-    chunk_priv *c = r->priv;
-    size_t m = n < c->k ? n : c->k;
-    if (m > c->len - c->pos)
-        m = c->len - c->pos;
-    memcpy(buf, c->data + c->pos, m);
-    c->pos += m;
-    r->offset += (int64_t)m;
-    return (ssize_t)m;
-}
-
-static void chunk_close(af_reader *r)
-{
-    (void)r;
-}
-
 static void chunk_init(af_reader *r, chunk_priv *c, const char *text, size_t k)
 {
-    memset(r, 0, sizeof *r);
-    memset(c, 0, sizeof *c);
-    c->data = text;
-    c->len = strlen(text);
-    c->k = k;
-    r->read = chunk_read;
-    r->close = chunk_close;
-    r->name = "t.json";
-    r->size = -1;
-    r->priv = c;
+    chunk_reader_init(r, c, text, strlen(text), k, "t.json", -1);
 }
 
 /* Parses one whole document with k-byte reads; returns the code, fills

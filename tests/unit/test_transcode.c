@@ -1,49 +1,16 @@
 /* test_transcode.c - text encodings (io/transcode.h): detection, UTF-8
  * validation at every kind of bad sequence, whole-buffer conversion and the
  * reader layer, which must give the same bytes however the input is cut. */
+#include "chunk_reader.h"
 #include "io/transcode.h"
 #include "test.h"
 
 static af_error err;
 
 /* A reader that hands out at most k bytes per call. */
-typedef struct {
-    const uint8_t *p;
-    size_t n, pos, k;
-} drip;
-
-static ssize_t drip_read(af_reader *r, void *buf, size_t n, af_error *e)
-{
-    (void)e;
-    drip *d = r->priv;
-    size_t m = n < d->k ? n : d->k;
-    if (m > d->n - d->pos)
-        m = d->n - d->pos;
-    memcpy(buf, d->p + d->pos, m);
-    d->pos += m;
-    r->offset += (int64_t)m;
-    return (ssize_t)m;
-}
-
-static void drip_close(af_reader *r)
-{
-    free(r->priv);
-    free(r);
-}
-
 static af_reader *open_drip(const void *p, size_t n, size_t k)
 {
-    af_reader *r = calloc(1, sizeof *r);
-    drip *d = calloc(1, sizeof *d);
-    d->p = p;
-    d->n = n;
-    d->k = k;
-    r->read = drip_read;
-    r->close = drip_close;
-    r->name = "in.csv";
-    r->size = (int64_t)n;
-    r->priv = d;
-    return r;
+    return chunk_reader_open(p, n, k, "in.csv", (int64_t)n);
 }
 
 /* Reads everything through the transcoding layer; returns the rc of the
