@@ -300,6 +300,16 @@ static bool is_blank(const af_csv_reader *r, uint8_t c)
 
 enum { NEED_MORE = 0, COMPLETE = 1 };
 
+/* A record still growing past max_record_bytes: the stream stops here. */
+static int record_too_long(const af_csv_reader *r, af_error *err)
+{
+    return af_error_set(err, AF_ELIMIT,
+                        "%s: line %lld: csv record is longer than the limit of %zu bytes "
+                        "(max_record_bytes)%s",
+                        r->in->name, (long long)r->line, r->max_record,
+                        r->quote ? "; is a quote left open?" : "");
+}
+
 static const char ERR_AFTER_QUOTE[] = "unexpected character after closing quote";
 static const char ERR_UNTERMINATED[] = "unterminated quoted field";
 
@@ -393,7 +403,12 @@ static int parse_record(af_csv_reader *r, af_csv_record *rec, af_error *err)
                 /* Still open at the end of input: the record is malformed up
                  * to the end of the line where the quote opened, and reading
                  * resumes on the next line, so one stray quote costs one
-                 * row rather than the rest of the file. */
+                 * row rather than the rest of the file. Past the record limit
+                 * the stream stops, as it does when the end of input is not
+                 * in sight yet, so the outcome does not depend on how the
+                 * input was cut into reads. */
+                if ((size_t)(end - start) > r->max_record)
+                    return record_too_long(r, err);
                 const uint8_t *le = q0;
                 while (le < end && !is_line_byte(*le))
                     le++;
@@ -608,13 +623,7 @@ int af_csv_reader_next(af_csv_reader *r, af_csv_record *rec, af_error *err)
             return fail(r, rc, err);
         size_t have = r->end - r->pos;
         if (have > r->max_record)
-            return fail(r,
-                        af_error_set(err, AF_ELIMIT,
-                                     "%s: line %lld: csv record is longer than the limit of %zu "
-                                     "bytes (max_record_bytes)%s",
-                                     r->in->name, (long long)r->line, r->max_record,
-                                     r->quote ? "; is a quote left open?" : ""),
-                        err);
+            return fail(r, record_too_long(r, err), err);
         rc = fill(r, have ? have : 1, err);
         if (rc)
             return fail(r, rc, err);
