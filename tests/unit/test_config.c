@@ -79,7 +79,7 @@ TEST(minimal_pipeline)
     CHECK(s->source.plugin == af_registry_source("csv"));
     CHECK_STR(*(char **)opt(&s->source, "path"), "in.csv");
     CHECK_INT(*(char *)opt(&s->source, "delimiter"), 0); /* detected from the file */
-    CHECK_INT(*(int *)opt(&s->source, "header"), 0);      /* auto */
+    CHECK_INT(*(int *)opt(&s->source, "header"), 0);     /* auto */
     CHECK_INT(*(int64_t *)opt(&s->source, "infer_rows"), 1000);
     af_strlist *nulls = opt(&s->source, "null");
     CHECK_INT(nulls->len, 1);
