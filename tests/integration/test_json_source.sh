@@ -230,4 +230,28 @@ check_eq "empty declared output" "$(cat "$WORK/empty2.csv")" "id"
 # ---- options are documented ----
 "$AFFLUENT" plugins json >"$WORK/plug.txt" 2>&1
 check_contains "plugin options" "$(cat "$WORK/plug.txt")" "record_path"
+# ---- a folder of files and a zip of them: one table, the sample spans files ----
+mkdir -p "$WORK/jd/sub"
+printf '{"a":1}\n' > "$WORK/jd/1.ndjson"
+printf '{"a":2,"b":"x"}\n' > "$WORK/jd/sub/2.ndjson"
+cat > "$WORK/folder.yml" <<YML
+version: 1
+defaults: {lake: $WORK/lake}
+streams:
+  folder:
+    source: {type: json, path: $WORK/jd, lineage: true}
+    targets: [{type: csv, path: $WORK/out/folder.csv}]
+YML
+"$AFFLUENT" run "$WORK/folder.yml" --no-progress >"$WORK/folder.out" 2>&1
+check_eq "folder of NDJSON files" "$(cut -d, -f1-4 "$WORK/out/folder.csv")" \
+  "a,b,_source_file,_source_line
+1,,$WORK/jd/1.ndjson,1
+2,x,$WORK/jd/sub/2.ndjson,1"
+(cd "$WORK/jd" && bsdtar -a -cf "$WORK/events.zip" 1.ndjson sub/2.ndjson)
+sed -i "s|path: $WORK/jd,|path: $WORK/events.zip,|" "$WORK/folder.yml"
+"$AFFLUENT" run "$WORK/folder.yml" --no-progress >"$WORK/folder.out" 2>&1
+check_eq "the members of a zip" "$(cut -d, -f1-4 "$WORK/out/folder.csv")" \
+  "a,b,_source_file,_source_line
+1,,$WORK/events.zip!1.ndjson,1
+2,x,$WORK/events.zip!sub/2.ndjson,1"
 finish
