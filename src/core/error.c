@@ -67,6 +67,7 @@ const char *af_strerror(int code)
     case AF_EUNSUPPORTED: return "unsupported";
     case AF_EINTERNAL: return "internal error";
     case AF_ELIMIT: return "limit exceeded";
+    case AF_EEXIST: return "already exists";
     default: return "unknown error";
     }
 }

@@ -23,6 +23,7 @@ enum {
     AF_EUNSUPPORTED = -9, /* valid but not supported by this build */
     AF_EINTERNAL = -10,   /* a bug: an invariant did not hold */
     AF_ELIMIT = -11,      /* a configured bound was exceeded */
+    AF_EEXIST = -12,      /* put-if-absent found the object already there */
 };
 
 #define AF_ERROR_MSG_MAX 1024

@@ -61,20 +61,10 @@ int af_staged_file_write(af_staged_file *f, const void *p, size_t n, af_error *e
     return AF_OK;
 }
 
-int af_staged_file_commit(af_staged_file *f, af_error *err)
+/* fsync of the directory holding path: makes a rename or link durable */
+static void sync_parent_dir(const char *path)
 {
-    if (fsync(f->fd) != 0)
-        return af_error_set(err, AF_EIO, "%s: fsync failed: %s", f->tmp_path, strerror(errno));
-    if (close(f->fd) != 0) {
-        f->fd = -1;
-        return af_error_set(err, AF_EIO, "%s: close failed: %s", f->tmp_path, strerror(errno));
-    }
-    f->fd = -1;
-    if (rename(f->tmp_path, f->path) != 0)
-        return af_error_set(err, AF_EIO, "%s: cannot move the staged file into place: %s", f->path,
-                            strerror(errno));
-    /* make the rename itself durable */
-    char *dir = af_strdup(f->path);
+    char *dir = af_strdup(path);
     char *slash = dir ? strrchr(dir, '/') : NULL;
     if (slash) {
         *slash = '\0';
@@ -85,6 +75,50 @@ int af_staged_file_commit(af_staged_file *f, af_error *err)
         }
     }
     free(dir);
+}
+
+static int flush_and_close(af_staged_file *f, af_error *err)
+{
+    if (fsync(f->fd) != 0)
+        return af_error_set(err, AF_EIO, "%s: fsync failed: %s", f->tmp_path, strerror(errno));
+    if (close(f->fd) != 0) {
+        f->fd = -1;
+        return af_error_set(err, AF_EIO, "%s: close failed: %s", f->tmp_path, strerror(errno));
+    }
+    f->fd = -1;
+    return AF_OK;
+}
+
+int af_staged_file_commit(af_staged_file *f, af_error *err)
+{
+    int rc = flush_and_close(f, err);
+    if (rc)
+        return rc;
+    if (rename(f->tmp_path, f->path) != 0)
+        return af_error_set(err, AF_EIO, "%s: cannot move the staged file into place: %s", f->path,
+                            strerror(errno));
+    sync_parent_dir(f->path);
+    free(f->tmp_path);
+    f->tmp_path = NULL;
+    return AF_OK;
+}
+
+int af_staged_file_commit_if_absent(af_staged_file *f, af_error *err)
+{
+    int rc = flush_and_close(f, err);
+    if (rc)
+        return rc;
+    /* link(2) fails with EEXIST instead of replacing: of two writers racing
+     * for the same name, exactly one wins */
+    if (link(f->tmp_path, f->path) != 0) {
+        int e = errno;
+        if (e == EEXIST)
+            return af_error_set(err, AF_EEXIST, "%s: already exists", f->path);
+        return af_error_set(err, AF_EIO, "%s: cannot publish the staged file: %s", f->path,
+                            strerror(e));
+    }
+    unlink(f->tmp_path);
+    sync_parent_dir(f->path);
     free(f->tmp_path);
     f->tmp_path = NULL;
     return AF_OK;

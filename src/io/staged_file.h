@@ -22,6 +22,9 @@ int af_staged_file_open(af_staged_file *f, const char *path, const char *run_id,
 int af_staged_file_write(af_staged_file *f, const void *p, size_t n, af_error *err);
 /* fsync, close, rename into place, fsync the directory. */
 int af_staged_file_commit(af_staged_file *f, af_error *err);
+/* fsync, close, then publish under the target name only if nothing is
+ * there yet: AF_EEXIST (the staging file stays, for abort) when it is. */
+int af_staged_file_commit_if_absent(af_staged_file *f, af_error *err);
 /* Closes and removes the staging file (no-op after commit). */
 void af_staged_file_abort(af_staged_file *f);
 /* Aborts if still staged, then frees the names. */
