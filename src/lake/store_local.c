@@ -65,6 +65,16 @@ static char *full_path(const af_store *s, const char *path)
     return (char *)b.data;
 }
 
+/* Checks an object path and makes the file path it names. */
+static int resolve(const af_store *s, const char *path, char **full, af_error *err)
+{
+    int rc = check_path(s, path, err);
+    if (rc)
+        return rc;
+    *full = full_path(s, path);
+    return *full ? AF_OK : af_error_set(err, AF_ENOMEM, "out of memory");
+}
+
 int af_store_open(const char *url, af_store **out, af_error *err)
 {
     const char *path = url;
@@ -224,12 +234,10 @@ void af_store_entries_free(af_store_entry *e, size_t n)
 
 int af_store_stat(af_store *s, const char *path, af_store_entry *out, af_error *err)
 {
-    int rc = check_path(s, path, err);
+    char *full = NULL;
+    int rc = resolve(s, path, &full, err);
     if (rc)
         return rc;
-    char *full = full_path(s, path);
-    if (!full)
-        return af_error_set(err, AF_ENOMEM, "out of memory");
     struct stat st;
     if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
         int e = errno;
@@ -249,15 +257,13 @@ int af_store_stat(af_store *s, const char *path, af_store_entry *out, af_error *
 int af_store_read_range(af_store *s, const char *path, int64_t offset, size_t len, af_buf *out,
                         af_error *err)
 {
-    int rc = check_path(s, path, err);
-    if (rc)
-        return rc;
     if (offset < 0)
         return af_error_set(err, AF_EINVAL, "%s: negative read offset %lld", path,
                             (long long)offset);
-    char *full = full_path(s, path);
-    if (!full)
-        return af_error_set(err, AF_ENOMEM, "out of memory");
+    char *full = NULL;
+    int rc = resolve(s, path, &full, err);
+    if (rc)
+        return rc;
     int fd = open(full, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         rc = errno == ENOENT
@@ -295,12 +301,10 @@ int af_store_read_range(af_store *s, const char *path, int64_t offset, size_t le
 
 int af_store_open_read(af_store *s, const char *path, af_reader **out, af_error *err)
 {
-    int rc = check_path(s, path, err);
+    char *full = NULL;
+    int rc = resolve(s, path, &full, err);
     if (rc)
         return rc;
-    char *full = full_path(s, path);
-    if (!full)
-        return af_error_set(err, AF_ENOMEM, "out of memory");
     rc = af_reader_open_file(full, out, err);
     free(full);
     return rc;
@@ -311,13 +315,12 @@ int af_store_open_read(af_store *s, const char *path, af_reader **out, af_error 
 int af_store_writer_begin(af_store *s, const char *path, const char *run_id, af_store_writer **out,
                           af_error *err)
 {
-    int rc = check_path(s, path, err);
+    char *full = NULL;
+    int rc = resolve(s, path, &full, err);
     if (rc)
         return rc;
     af_store_writer *w = calloc(1, sizeof *w);
-    char *full = full_path(s, path);
-    if (!w || !full) {
-        free(w);
+    if (!w) {
         free(full);
         return af_error_set(err, AF_ENOMEM, "out of memory");
     }
@@ -402,12 +405,10 @@ int af_store_put_if_absent(af_store *s, const char *path, const void *p, size_t 
 
 int af_store_delete(af_store *s, const char *path, af_error *err)
 {
-    int rc = check_path(s, path, err);
+    char *full = NULL;
+    int rc = resolve(s, path, &full, err);
     if (rc)
         return rc;
-    char *full = full_path(s, path);
-    if (!full)
-        return af_error_set(err, AF_ENOMEM, "out of memory");
     if (unlink(full) != 0) {
         rc = errno == ENOENT
                  ? af_error_set(err, AF_ENOTFOUND, "%s: no such object", full)
