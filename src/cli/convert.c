@@ -87,15 +87,10 @@ static const file_format *format_of_input(const char *path, bool *brotli)
         if (!ends_with(path, *z))
             continue;
         *brotli = strcmp(*z, ".br") == 0;
+        /* text formats and archives may be compressed; Parquet compresses
+         * its pages itself */
         f = format_of_length(path, strlen(path) - strlen(*z));
-        if (f && (f->in_delimiter || strcmp(f->name, "csv") == 0 || strcmp(f->name, "json") == 0 ||
-                  strcmp(f->name, "archive") == 0))
-            return f;
-        if (strcmp(*z, ".gz") == 0 || strcmp(*z, ".bz2") == 0 || strcmp(*z, ".xz") == 0 ||
-            strcmp(*z, ".zst") == 0)
-            if (ends_with_at(path, strlen(path) - strlen(*z), ".tar"))
-                return format_by_name("archive");
-        return NULL;
+        return f && strcmp(f->name, "parquet") != 0 ? f : NULL;
     }
     struct stat st;
     if (strpbrk(path, "*?[") || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))

@@ -293,16 +293,12 @@ int af_reader_open_decompress(af_reader *inner, const af_decompress_options *o, 
     size_t head_len = 0;
     if (c == AF_COMPRESSION_AUTO) {
         /* a pipe may hand out fewer bytes per read than the magic needs */
-        while (head_len < sizeof head) {
-            ssize_t n = af_reader_read(inner, head + head_len, sizeof head - head_len, err);
-            if (n < 0) {
-                af_reader_close(inner);
-                return (int)n;
-            }
-            if (n == 0)
-                break;
-            head_len += (size_t)n;
+        ssize_t n = af_reader_read_full(inner, head, sizeof head, err);
+        if (n < 0) {
+            af_reader_close(inner);
+            return (int)n;
         }
+        head_len = (size_t)n;
         c = af_compression_detect(head, head_len);
         if (c == AF_COMPRESSION_NONE)
             return open_pass(inner, head, head_len, out, err);

@@ -372,13 +372,6 @@ static void transcode_close(af_reader *r)
     free(r);
 }
 
-/* Drops the first `bom` bytes of a peek reader (they are already buffered). */
-static int skip_bytes(af_reader *r, size_t bom, af_error *err)
-{
-    uint8_t tmp[4];
-    return bom ? (af_reader_read_full(r, tmp, bom, err) < 0 ? AF_EIO : AF_OK) : AF_OK;
-}
-
 int af_reader_open_transcode(af_reader *inner, af_text_encoding e, af_reader **out,
                              af_text_encoding *detected, af_error *err)
 {
@@ -399,10 +392,11 @@ int af_reader_open_transcode(af_reader *inner, af_text_encoding e, af_reader **o
         bom = 0;
     if (detected)
         *detected = e;
-    rc = skip_bytes(peek, bom, err);
-    if (rc) {
+    uint8_t skipped[3];
+    ssize_t k = bom ? af_reader_read_full(peek, skipped, bom, err) : 0; /* already buffered */
+    if (k < 0) {
         af_reader_close(peek);
-        return rc;
+        return (int)k;
     }
     if (e == AF_ENC_UTF8) {
         *out = peek;

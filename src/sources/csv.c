@@ -505,7 +505,6 @@ static int append_record(af_source *self, af_batch *b, const af_csv_field *field
  * their header) when one ends. */
 static int next_record(af_source *self, af_csv_record *rec, af_error *err)
 {
-    csv_source *s = self->priv;
     for (;;) {
         int rc = csv_leaf_read(self, rec, err);
         if (rc != 0)
@@ -516,7 +515,6 @@ static int next_record(af_source *self, af_csv_record *rec, af_error *err)
         rc = csv_leaf_start(self, err);
         if (rc < 0)
             return rc;
-        (void)s;
     }
 }
 
@@ -534,8 +532,6 @@ static int csv_next(af_source *self, af_batch **out, af_error *err)
     int64_t rows = 0;
     /* sample records belong to the first leaf: they are replayed first,
      * while its reader is still where the sample ended */
-    size_t first_leaf_cols = s->n_data_cols;
-    (void)first_leaf_cols;
     while (!af_batch_full(b, &self->ctx->limits)) {
         if ((rows & 1023) == 0 && (rc = af_file_check_cancel(self, s->path, err)) != 0)
             break;

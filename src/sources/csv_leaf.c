@@ -45,14 +45,18 @@ static int stack_layers(af_source *self, bool first, af_error *err)
     if (rc)
         return rc;
     if (first && !c->delimiter) {
-        af_reader *peek = NULL;
-        rc = af_reader_open_peek(s->text, SNIFF_BYTES, &peek, err); /* owns text */
-        s->text = NULL;
-        if (rc)
-            return rc;
-        s->text = peek;
+        /* UTF-8 input comes through the decoding layer's own peek reader,
+         * whose head serves as the sample; converted text needs one */
         size_t n = 0;
-        const uint8_t *head = af_reader_peeked(peek, &n);
+        const uint8_t *head = af_reader_peeked(s->text, &n);
+        if (!head) {
+            af_reader *peek = NULL;
+            rc = af_reader_open_peek(s->text, SNIFF_BYTES, &peek, err); /* owns text */
+            s->text = peek;
+            if (rc)
+                return rc;
+            head = af_reader_peeked(peek, &n);
+        }
         s->dialect.delimiter =
             af_csv_sniff_delimiter(head, n, n == SNIFF_BYTES, &s->dialect, c->skip_rows);
         char shown[2] = {s->dialect.delimiter, 0};
@@ -162,13 +166,6 @@ int csv_leaf_start(af_source *self, af_error *err)
     if (rec.error)
         return af_error_set(err, AF_EPARSE, "%s:%lld: the header is malformed: %s", s->leaf.name,
                             (long long)rec.line, rec.error);
-    /* a UTF-8 byte order mark is part of the first field as the tokenizer
-     * sees it when the decoding layer was told the encoding */
-    if (rec.n_fields && rec.fields[0].len >= 3 &&
-        memcmp(rec.fields[0].data, "\xEF\xBB\xBF", 3) == 0) {
-        rec.fields[0].data += 3;
-        rec.fields[0].len -= 3;
-    }
     return map_header(self, &rec, err);
 }
 
