@@ -9,6 +9,7 @@ packages=(
   zlib1g-dev libsnappy-dev libzstd-dev liblz4-dev libbrotli-dev   # Parquet page codecs
   libbz2-dev liblzma-dev libisal-dev libarchive-dev   # stream codecs, fast inflate, zip/tar
   libpcre2-dev libutf8proc-dev                         # log patterns, text normalisation
+  libssl-dev libsqlite3-dev sqlite3                    # lake: SHA-256 of raw copies, catalog index
   clang libclang-rt-14-dev   # libFuzzer harnesses and sanitizer runtimes
   gzip zstd lz4 bzip2 xz-utils brotli libarchive-tools   # command-line codecs and bsdtar: test fixtures
 )

@@ -2,9 +2,11 @@
 #include "cli/common.h"
 
 #include "cli/cli.h"
+#include "core/config.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void af_cli_log_flags_default(af_cli_log_flags *f)
@@ -54,4 +56,32 @@ int af_cli_usage_error(const char *command, const char *fmt, ...)
     fprintf(stderr, "\n(see 'affluent help %s')\n", command);
     va_end(ap);
     return AF_EXIT_USAGE;
+}
+
+int af_cli_lake_root(const char *command, const char *lake_opt, const char *pipeline_opt,
+                     char **out)
+{
+    *out = NULL;
+    if (lake_opt) {
+        *out = af_strdup(lake_opt);
+        return *out ? 0 : AF_EXIT_FAILED;
+    }
+    if (pipeline_opt) {
+        af_pipeline *p = NULL;
+        af_error err = {0};
+        if (af_pipeline_load(pipeline_opt, &p, &err)) {
+            fprintf(stderr, "affluent %s: %s\n", command, err.msg);
+            return err.code == AF_ECONFIG ? AF_EXIT_USAGE : AF_EXIT_FAILED;
+        }
+        *out = af_strdup(p->lake);
+        af_pipeline_free(p);
+        return *out ? 0 : AF_EXIT_FAILED;
+    }
+    const char *env = getenv("AFFLUENT_LAKE");
+    if (env && *env) {
+        *out = af_strdup(env);
+        return *out ? 0 : AF_EXIT_FAILED;
+    }
+    return af_cli_usage_error(command, "no lake given: use --lake DIR|URL, --pipeline FILE or set "
+                                       "AFFLUENT_LAKE");
 }

@@ -32,6 +32,14 @@ bool af_cli_log_start(const af_cli_log_flags *f);
 int af_cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The lake a lake/catalog command works on: --lake if given, else the
+ * `defaults.lake` of --pipeline FILE, else $AFFLUENT_LAKE. Prints
+ * "affluent COMMAND: ..." and returns AF_EXIT_USAGE (or AF_EXIT_FAILED when
+ * the pipeline cannot be loaded) if none applies; 0 with *out (caller
+ * frees) otherwise. */
+int af_cli_lake_root(const char *command, const char *lake_opt, const char *pipeline_opt,
+                     char **out);
+
 /* Prints the help of one command to stdout; returns false if unknown. */
 bool af_cli_print_command_help(const char *command);
 

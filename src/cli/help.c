@@ -93,6 +93,33 @@ static const command_help commands[] = {
      "                           to standard error\n"
      "Exit codes: 0 success, 1 the file cannot be read, 2 usage error, unknown column\n"
      "or invalid --where expression.\n"},
+    {"lake", "affluent lake history|cat|rollback|vacuum|compact TABLE [--lake DIR|URL] [options]",
+     "Versions, time travel, rollback, vacuum and compaction of lake tables",
+     "TABLE is a processed/ table as named in the catalog.\n"
+     "  history TABLE            one line per version: time, operation, files and rows\n"
+     "                           added and removed\n"
+     "  cat TABLE                the rows of the latest version, or of --version N or\n"
+     "                           --as-of TIMESTAMP (the last version committed then)\n"
+     "  rollback TABLE --version N   a new version whose rows are those of version N\n"
+     "  vacuum TABLE --retain DAYS   delete data files no version newer than DAYS ago\n"
+     "                           still references (--dry-run lists them)\n"
+     "  compact TABLE            rewrite small files of each partition into files near\n"
+     "                           the target size (a new version with the same rows)\n"
+     "Options:\n"
+     "  --lake DIR|URL           the lake (default: --pipeline's lake, or $AFFLUENT_LAKE)\n"
+     "  --pipeline FILE          take the lake from this pipeline file\n"
+     "  --format csv|ndjson|table   how cat and history print rows (default table on a\n"
+     "                           terminal, csv otherwise)\n"},
+    {"catalog", "affluent catalog list | show DATASET | search TEXT [--json] [--lake DIR|URL]",
+     "List, show and search the datasets of the lake's catalog",
+     "  list                     every dataset: zone, rows, size, version, last run\n"
+     "  show DATASET             schema with column descriptions and PII flags, owner,\n"
+     "                           tags, lineage, versions, quality results\n"
+     "  search TEXT              datasets whose name, description, tags or columns match\n"
+     "Options:\n"
+     "  --json                   machine-readable output\n"
+     "  --lake DIR|URL           the lake (default: --pipeline's lake, or $AFFLUENT_LAKE)\n"
+     "  --pipeline FILE          take the lake from this pipeline file\n"},
     {"help", "affluent help [COMMAND]", "Show help for affluent or one command", ""},
     {NULL, NULL, NULL, NULL},
 };
@@ -153,7 +180,8 @@ int af_cli_main(int argc, char **argv)
         command_fn fn;
     } table[] = {
         {"run", af_cmd_run},         {"check", af_cmd_check},     {"plugins", af_cmd_plugins},
-        {"convert", af_cmd_convert}, {"parquet", af_cmd_parquet}, {"help", af_cmd_help},
+        {"convert", af_cmd_convert}, {"parquet", af_cmd_parquet}, {"lake", af_cmd_lake},
+        {"catalog", af_cmd_catalog}, {"help", af_cmd_help},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (strcmp(cmd, table[i].name) == 0) {

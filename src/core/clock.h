@@ -7,6 +7,8 @@
 
 #define AF_ISO_NOW_LEN 32
 
+/* "Now" honours AFFLUENT_NOW (ISO-8601 UTC or epoch seconds) when set,
+ * so retention and time travel can be tested with a fixed clock. */
 /* Writes the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 void af_clock_iso_now(char out[AF_ISO_NOW_LEN]);
 /* The current UTC time in microseconds since the epoch (lineage stamps). */

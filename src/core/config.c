@@ -29,6 +29,7 @@ typedef struct defaults_section {
 } defaults_section;
 
 #define ON_ERROR_VALUES "fail|quarantine|skip_with_count"
+#define RAW_VALUES "auto|true|false"
 
 const af_config_map af_defaults_config_map[] = {
     {"lake", AF_OPT_STRING, NULL, false, offsetof(defaults_section, lake),
@@ -50,6 +51,12 @@ const af_config_map af_defaults_config_map[] = {
      "Batches in flight between pipeline stages", NULL},
     {"description", AF_OPT_STRING, NULL, false, offsetof(defaults_section, opts.description),
      "Free text shown in reports and the catalog", NULL},
+    {"owner", AF_OPT_STRING, NULL, false, offsetof(defaults_section, opts.owner),
+     "Who answers for the data (team or person), shown in the catalog", NULL},
+    {"raw", AF_OPT_ENUM, "auto", false, offsetof(defaults_section, opts.raw),
+     "Keep byte-identical copies of input files in LAKE/raw/ (auto: when the source reads "
+     "files and a target writes to the lake)",
+     RAW_VALUES},
     {NULL, 0, NULL, false, 0, NULL, NULL},
 };
 
@@ -65,6 +72,17 @@ const af_config_map af_stream_config_map[] = {
      "Overrides defaults.queue_depth", NULL},
     {"description", AF_OPT_STRING, NULL, false, offsetof(af_stream_options, description),
      "Free text shown in reports and the catalog", NULL},
+    {"owner", AF_OPT_STRING, NULL, false, offsetof(af_stream_options, owner),
+     "Overrides defaults.owner", NULL},
+    {"tags", AF_OPT_STRLIST, NULL, false, offsetof(af_stream_options, tags),
+     "Catalog tags, e.g. [sales, daily]", NULL},
+    {"column_descriptions", AF_OPT_STRMAP, NULL, false,
+     offsetof(af_stream_options, column_descriptions),
+     "Catalog description of each column (column: text)", NULL},
+    {"pii", AF_OPT_STRLIST, NULL, false, offsetof(af_stream_options, pii),
+     "Columns holding personal data, flagged in the catalog", NULL},
+    {"raw", AF_OPT_ENUM, NULL, false, offsetof(af_stream_options, raw), "Overrides defaults.raw",
+     RAW_VALUES},
     {NULL, 0, NULL, false, 0, NULL, NULL},
 };
 
@@ -301,9 +319,17 @@ static int load_plugin_list(af_config_loader *L, struct fy_node *n, af_src_loc c
 
 static int copy_options(af_stream_options *dst, const af_stream_options *src)
 {
+    /* Only scalars and the strings below are pipeline-wide; the lists and
+     * maps exist on streams alone, so a stream starts with them empty. */
     *dst = *src;
     dst->description = NULL;
+    dst->owner = NULL;
+    memset(&dst->tags, 0, sizeof dst->tags);
+    memset(&dst->column_descriptions, 0, sizeof dst->column_descriptions);
+    memset(&dst->pii, 0, sizeof dst->pii);
     if (src->description && !(dst->description = af_strdup(src->description)))
+        return AF_ENOMEM;
+    if (src->owner && !(dst->owner = af_strdup(src->owner)))
         return AF_ENOMEM;
     return AF_OK;
 }

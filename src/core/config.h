@@ -51,7 +51,22 @@ typedef struct af_stream_options {
     int64_t batch_bytes;
     int64_t queue_depth; /* batches in flight between stages */
     char *description;
+    /* The catalog (issue 5): who answers for the data and what it holds. */
+    char *owner;
+    af_strlist tags;               /* streams only */
+    af_strmap column_descriptions; /* streams only: column -> one line */
+    af_strlist pii;                /* streams only: columns holding personal data */
+    int raw;                       /* af_raw_mode: keep byte copies in LAKE/raw/ */
 } af_stream_options;
+
+/* Whether a stream keeps byte-identical copies of its input files in the
+ * lake's raw zone: auto = when the source reads files and a target writes
+ * to the lake. */
+typedef enum af_raw_mode {
+    AF_RAW_AUTO = 0,
+    AF_RAW_ON = 1,
+    AF_RAW_OFF = 2,
+} af_raw_mode;
 
 typedef struct af_stream_config {
     char *name;

@@ -38,9 +38,13 @@ typedef enum af_on_error {
     AF_ON_ERROR_SKIP = 2, /* skip_with_count */
 } af_on_error;
 
+struct af_stream_config;
+
 /* What a plugin instance may know about the run it is part of. */
 typedef struct af_stream_ctx {
     const char *pipeline_dir; /* relative paths in the pipeline resolve against it */
+    const char *pipeline_name;
+    const struct af_stream_config *stream; /* the stream's whole config (config.h); may be NULL */
     const char *stream_name;
     const char *run_id;
     const char *lake_dir;

@@ -129,6 +129,8 @@ int af_runner_run(const af_pipeline *p, const af_run_options *o, af_run_result *
         atomic_bool stream_cancel = false;
         af_stream_ctx ctx = {
             .pipeline_dir = p->dir,
+            .pipeline_name = p->name,
+            .stream = sc,
             .stream_name = sc->name,
             .run_id = res->run_id,
             .lake_dir = lake,
