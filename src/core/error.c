@@ -68,6 +68,7 @@ const char *af_strerror(int code)
     case AF_EINTERNAL: return "internal error";
     case AF_ELIMIT: return "limit exceeded";
     case AF_EEXIST: return "already exists";
+    case AF_ECONFLICT: return "concurrent change";
     default: return "unknown error";
     }
 }

@@ -24,6 +24,7 @@ enum {
     AF_EINTERNAL = -10,   /* a bug: an invariant did not hold */
     AF_ELIMIT = -11,      /* a configured bound was exceeded */
     AF_EEXIST = -12,      /* put-if-absent found the object already there */
+    AF_ECONFLICT = -13,   /* a concurrent writer changed what this one read */
 };
 
 #define AF_ERROR_MSG_MAX 1024

@@ -10,6 +10,8 @@
  */
 #include "core/state.h"
 
+#include "core/failpoint.h"
+
 #include "core/clock.h"
 
 #include "core/buf.h"
@@ -185,6 +187,7 @@ int af_write_file_atomic(const char *path, const void *data, size_t len, af_erro
 {
     if (!path || !path[0])
         return af_error_set(err, AF_EINVAL, "cannot write a file with an empty path");
+    af_failpoint("state.write");
     if (!data && len)
         return af_error_set(err, AF_EINVAL, "cannot write %s: no data", path);
 

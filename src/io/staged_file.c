@@ -5,6 +5,7 @@
 #include "core/state.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +31,11 @@ int af_staged_file_open(af_staged_file *f, const char *path, const char *run_id,
     free(dir);
     af_buf tmp;
     af_buf_init(&tmp);
-    if (!rc && af_buf_printf(&tmp, "%.*s.%s.affluent-%s.tmp", (int)(base - path), path, base,
-                             run_id ? run_id : "run"))
+    /* unique per process and per writer: two processes (or two writers of
+     * one run) staging the same path must never share a temporary file */
+    static atomic_uint seq;
+    if (!rc && af_buf_printf(&tmp, "%.*s.%s.affluent-%s-%ld-%u.tmp", (int)(base - path), path, base,
+                             run_id ? run_id : "run", (long)getpid(), atomic_fetch_add(&seq, 1)))
         rc = af_error_set(err, AF_ENOMEM, "out of memory");
     if (rc) {
         af_buf_free(&tmp);

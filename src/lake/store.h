@@ -26,6 +26,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "io/blob.h"
 #include "io/reader.h"
 
 #include <stdbool.h>
@@ -61,6 +62,12 @@ int af_store_stat(af_store *s, const char *path, af_store_entry *out, af_error *
  * the object ends first. */
 int af_store_read_range(af_store *s, const char *path, int64_t offset, size_t len, af_buf *out,
                         af_error *err);
+/* Appends the whole object to out (small objects: log entries, JSON). */
+int af_store_read_all(af_store *s, const char *path, af_buf *out, af_error *err);
+/* The object as a random-access blob (ranged reads through the store): the
+ * Parquet reader reads checkpoints and data files this way. The blob holds
+ * `s`, which must outlive it. (store_blob.c) */
+int af_store_blob_open(af_store *s, const char *path, af_blob **out, af_error *err);
 /* The whole object as a byte stream. */
 int af_store_open_read(af_store *s, const char *path, af_reader **out, af_error *err);
 

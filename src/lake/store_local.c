@@ -7,6 +7,8 @@
  */
 #include "lake/store.h"
 
+#include "core/failpoint.h"
+
 #include "core/state.h"
 #include "io/staged_file.h"
 
@@ -254,6 +256,16 @@ int af_store_stat(af_store *s, const char *path, af_store_entry *out, af_error *
     return AF_OK;
 }
 
+int af_store_read_all(af_store *s, const char *path, af_buf *out, af_error *err)
+{
+    af_store_entry e;
+    int rc = af_store_stat(s, path, &e, err);
+    if (rc)
+        return rc;
+    free(e.path);
+    return af_store_read_range(s, path, 0, (size_t)e.size, out, err);
+}
+
 int af_store_read_range(af_store *s, const char *path, int64_t offset, size_t len, af_buf *out,
                         af_error *err)
 {
@@ -340,6 +352,7 @@ int af_store_writer_write(af_store_writer *w, const void *p, size_t n, af_error 
 {
     if (w->done)
         return af_error_set(err, AF_EINVAL, "%s: write after publish or abort", w->file.path);
+    af_failpoint("store.write");
     return af_staged_file_write(&w->file, p, n, err);
 }
 
@@ -348,6 +361,7 @@ int af_store_writer_publish(af_store_writer *w, af_error *err)
     if (w->done)
         return af_error_set(err, AF_EINVAL, "%s: published or aborted already", w->file.path);
     w->done = true;
+    af_failpoint("store.publish");
     return af_staged_file_commit(&w->file, err);
 }
 
@@ -356,6 +370,7 @@ int af_store_writer_publish_if_absent(af_store_writer *w, af_error *err)
     if (w->done)
         return af_error_set(err, AF_EINVAL, "%s: published or aborted already", w->file.path);
     w->done = true;
+    af_failpoint("store.publish_if_absent");
     int rc = af_staged_file_commit_if_absent(&w->file, err);
     if (rc)
         af_staged_file_abort(&w->file); /* the loser leaves nothing behind */
@@ -409,6 +424,7 @@ int af_store_delete(af_store *s, const char *path, af_error *err)
     int rc = resolve(s, path, &full, err);
     if (rc)
         return rc;
+    af_failpoint("store.delete");
     if (unlink(full) != 0) {
         rc = errno == ENOENT
                  ? af_error_set(err, AF_ENOTFOUND, "%s: no such object", full)

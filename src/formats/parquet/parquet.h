@@ -128,4 +128,23 @@ int af_parquet_writer_write(af_parquet_writer *w, const af_batch *b, af_error *e
 int af_parquet_writer_finish(af_parquet_writer *w, af_error *err);
 void af_parquet_writer_free(af_parquet_writer *w);
 
+/* File-level statistics of top-level column `field` once the writer
+ * finished: the chunks' statistics merged over the row groups. min/max are
+ * the PLAIN bytes of the column's physical type (little-endian numbers,
+ * big-endian decimals in FIXED_LEN_BYTE_ARRAY, raw bytes of strings);
+ * `*_exact` false means a shortened string bound (still a bound).
+ * available is false for nested columns and before finish. */
+typedef struct af_parquet_column_stats {
+    bool available;
+    int64_t null_count;
+    int64_t rows;
+    int physical_type; /* AF_PQ_* of meta.h */
+    bool has_min, has_max, min_exact, max_exact;
+    af_buf min, max;
+} af_parquet_column_stats;
+
+int af_parquet_writer_column_stats(const af_parquet_writer *w, size_t field,
+                                   af_parquet_column_stats *out, af_error *err);
+void af_parquet_column_stats_free(af_parquet_column_stats *s);
+
 #endif

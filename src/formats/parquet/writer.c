@@ -447,3 +447,68 @@ int af_parquet_writer_finish(af_parquet_writer *w, af_error *err)
         w->finished = true;
     return rc;
 }
+
+void af_parquet_column_stats_free(af_parquet_column_stats *s)
+{
+    af_buf_free(&s->min);
+    af_buf_free(&s->max);
+    memset(s, 0, sizeof *s);
+}
+
+/* Keeps the smaller (want_min) or larger bound of `cur` and `v`. */
+static int merge_bound(af_pq_sort sort, af_buf *cur, bool *has, bool *exact, af_pq_bytes v,
+                       bool v_exact, bool want_min)
+{
+    if (*has) {
+        int c = af_pq_compare(sort, v.data, v.len, cur->data, cur->len);
+        if (want_min ? c >= 0 : c <= 0)
+            return AF_OK;
+    }
+    af_buf_reset(cur);
+    if (af_buf_append(cur, v.data, v.len))
+        return AF_ENOMEM;
+    *has = true;
+    *exact = v_exact;
+    return AF_OK;
+}
+
+int af_parquet_writer_column_stats(const af_parquet_writer *w, size_t field,
+                                   af_parquet_column_stats *out, af_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!w->finished || field >= w->schema->n_fields || is_nested(&w->schema->fields[field]))
+        return AF_OK;
+    const af_pq_leaf_info *leaf = &w->leaves[w->first_leaf[field]];
+    af_pq_sort sort = af_pq_leaf_sort(leaf);
+    out->available = true;
+    out->physical_type = leaf->physical_type;
+    bool minmax_known = sort != AF_PQ_SORT_NONE;
+    for (size_t g = 0; g < w->n_groups; g++) {
+        const af_pq_column_meta *cm = &w->groups[g].columns[leaf->column].meta_data;
+        const af_pq_statistics *st = &cm->statistics;
+        out->rows += w->groups[g].num_rows;
+        out->null_count += st->has_null_count ? st->null_count : 0;
+        int64_t values = w->groups[g].num_rows - (st->has_null_count ? st->null_count : 0);
+        if (!cm->has_statistics || values <= 0)
+            continue;
+        /* a chunk with values but no bound (all NaN, or no short upper
+         * bound) leaves the file without bounds */
+        if (!st->has_min_value || !st->has_max_value)
+            minmax_known = false;
+        if (!minmax_known)
+            continue;
+        bool min_exact = !st->has_is_min_value_exact || st->is_min_value_exact;
+        bool max_exact = !st->has_is_max_value_exact || st->is_max_value_exact;
+        if (merge_bound(sort, &out->min, &out->has_min, &out->min_exact, st->min_value, min_exact,
+                        true) ||
+            merge_bound(sort, &out->max, &out->has_max, &out->max_exact, st->max_value, max_exact,
+                        false))
+            goto oom;
+    }
+    if (!minmax_known)
+        out->has_min = out->has_max = false;
+    return AF_OK;
+oom:
+    af_parquet_column_stats_free(out);
+    return af_error_set(err, AF_ENOMEM, "out of memory");
+}
