@@ -11,7 +11,9 @@
  * - source: open() reports the schema; next() yields batches until it sets
  *   *out = NULL; rows it cannot read go through af_quarantine_row().
  *   resume_state() (optional) describes, as JSON, how far it got; the runner
- *   saves it only after every sink of the stream committed.
+ *   saves it only after every sink of the stream committed. list_inputs()
+ *   (optional) names the input files, so the raw zone can copy them and
+ *   have the source skip those already ingested (ctx->skip_inputs).
  * - transform: open() derives the output schema from the input schema;
  *   apply() takes a batch (it holds one reference) and yields a batch
  *   (possibly the same, retained) or NULL when every row was quarantined.
@@ -24,6 +26,7 @@
 #define AF_PLUGIN_H
 
 #include "core/batch.h"
+#include "core/buf.h"
 #include "core/configmap.h"
 #include "core/error.h"
 #include "core/schema.h"
@@ -55,6 +58,9 @@ typedef struct af_stream_ctx {
     const char *resume_state; /* JSON saved by the last committed run, or NULL */
     atomic_llong bytes_total; /* sources set it when the input size is known (0 = unknown) */
     atomic_llong bytes_read;  /* sources advance it; drives progress and reports */
+    /* Input files not to read (the raw zone found them ingested already),
+     * spelled as list_inputs() gave them; NULL = read everything. */
+    const af_strlist *skip_inputs;
 } af_stream_ctx;
 
 /* Resolves a path from the pipeline against ctx->pipeline_dir (absolute
@@ -74,6 +80,12 @@ typedef struct af_source_plugin {
     int (*next)(af_source *self, af_batch **out, af_error *err);
     int (*resume_state)(af_source *self, af_buf *json_out); /* optional */
     void (*close)(af_source *self);
+    /* Optional: the top-level input files (after folder and glob expansion,
+     * not archive members; regular files only, so nothing for stdin), for
+     * the raw zone. Called on an instance that is not open (priv NULL): it
+     * may use config and ctx only. Files named in ctx->skip_inputs must then
+     * not be read by open()/next(). */
+    int (*list_inputs)(af_source *self, af_strlist *paths, af_error *err);
 } af_source_plugin;
 
 typedef struct af_transform_plugin {

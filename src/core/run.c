@@ -3,6 +3,7 @@
 #include "core/cancel.h"
 #include "core/log.h"
 #include "core/quarantine.h"
+#include "core/run_raw.h"
 #include "core/runner.h"
 #include "core/state.h"
 #include "security/redact.h"
@@ -150,10 +151,23 @@ int af_runner_run(const af_pipeline *p, const af_run_options *o, af_run_result *
         ctx.resume_state = resume;
         af_buf state_json;
         af_buf_init(&state_json);
-        if (!src)
+        /* raw zone: copies before the source opens; files ingested already
+         * are skipped, and when nothing is new the stream need not run */
+        af_run_raw *raw = NULL;
+        if (!src && !o->dry_run)
+            src = af_run_raw_begin(sc, &ctx, &raw, &serr);
+        if (!src && af_run_raw_nothing_new(raw))
+            rep->status = AF_RUN_SUCCEEDED;
+        else if (!src)
             src = af_stream_execute(sc, &ctx, o->dry_run, rep, &state_json, &serr);
         if (!rep->name)
             rep->name = af_strdup(sc->name);
+        /* the raw manifest marks the files ingested: only after every sink
+         * committed, and before the resume state moves */
+        if (!src)
+            src = af_run_raw_finish(raw, &serr);
+        if (src)
+            af_run_raw_abort(raw);
         /* the resume state moves only once every sink has committed */
         if (!src && st && state_json.len) {
             src = af_state_stream_put(st, sc->name, af_buf_cstr(&state_json), &serr);
@@ -190,6 +204,7 @@ int af_runner_run(const af_pipeline *p, const af_run_options *o, af_run_result *
         else if (rep->status == AF_RUN_FAILED)
             any_failed = true;
         af_buf_free(&state_json);
+        af_run_raw_free(raw);
         free(resume);
         af_quarantine_free(ctx.quarantine);
     }

@@ -90,6 +90,44 @@ static int set_new(const af_input_options *o, af_input_set **out, af_error *err)
     return AF_OK;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Leaves out the files the caller asked to skip, keeping the others in
+ * order; the caller's array is not kept past open(). The list is sorted
+ * once (a folder of thousands of files skips thousands). */
+static int drop_excluded(af_input_set *s, af_error *err)
+{
+    size_t n = s->opts.n_exclude;
+    const char *const *ex = s->opts.exclude;
+    s->opts.exclude = NULL;
+    s->opts.n_exclude = 0;
+    if (!n)
+        return AF_OK;
+    const char **sorted = malloc(n * sizeof *sorted);
+    if (!sorted)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ex[i])
+            sorted[m++] = ex[i];
+    qsort(sorted, m, sizeof *sorted, cmp_str);
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_files; i++) {
+        const char *key = s->files[i].path;
+        if (m && bsearch(&key, sorted, m, sizeof *sorted, cmp_str)) {
+            free(s->files[i].path);
+            continue;
+        }
+        s->files[k++] = s->files[i];
+    }
+    s->n_files = k;
+    free(sorted);
+    return AF_OK;
+}
+
 int af_input_set_open(const char *pattern, const af_input_options *o, af_input_set **out,
                       af_error *err)
 {
@@ -99,6 +137,11 @@ int af_input_set_open(const char *pattern, const af_input_options *o, af_input_s
     if (rc)
         return rc;
     rc = af_glob_expand(pattern, &s->files, &s->n_files, err);
+    if (rc) {
+        af_input_set_free(s);
+        return rc;
+    }
+    rc = drop_excluded(s, err);
     if (rc) {
         af_input_set_free(s);
         return rc;

@@ -74,6 +74,11 @@ typedef struct af_input_options {
     int max_depth;
     bool threaded;       /* decompress top-level files in a second thread (default true) */
     atomic_bool *cancel; /* optional stop flag */
+    /* Files to leave out, spelled as the pattern expands them (the raw zone
+     * skips files it has already ingested; af_input_set_open only). Leaving
+     * out every file is not an error: the set is then empty. NULL/0 = none. */
+    const char *const *exclude;
+    size_t n_exclude;
 } af_input_options;
 
 void af_input_options_default(af_input_options *o);

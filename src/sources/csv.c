@@ -597,6 +597,13 @@ static void csv_close(af_source *self)
     self->priv = NULL;
 }
 
+/* The raw zone copies these files and may ask open() to skip some. */
+static int csv_list_inputs(af_source *self, af_strlist *paths, af_error *err)
+{
+    const csv_source_config *c = self->config;
+    return af_file_list_inputs(self, c->path, paths, err);
+}
+
 const af_source_plugin af_source_csv = {
     .name = "csv",
     .summary = "Read CSV files (RFC 4180 and dialects; folders, globs, compressed files and "
@@ -607,4 +614,5 @@ const af_source_plugin af_source_csv = {
     .next = csv_next,
     .resume_state = csv_resume_state,
     .close = csv_close,
+    .list_inputs = csv_list_inputs,
 };

@@ -2,6 +2,7 @@
  * the file source plugins (see file_common.h). */
 #include "sources/file_common.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -66,7 +67,41 @@ int af_file_open_inputs(const af_source *self, const char *path, int compression
     io.members = members;
     io.n_members = n_members;
     io.cancel = self->ctx->cancel;
+    const af_strlist *skip = self->ctx->skip_inputs;
+    if (skip && skip->len) {
+        io.exclude = (const char *const *)skip->items;
+        io.n_exclude = skip->len;
+    }
     return af_input_set_open(path, &io, out, err);
+}
+
+static bool is_regular(const char *path)
+{
+    struct stat st;
+    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int af_file_list_inputs(const af_source *self, const char *path, af_strlist *paths, af_error *err)
+{
+    if (!path || strstr(path, "://"))
+        return AF_OK; /* a URL: no local file to copy (object stores come later) */
+    char *resolved = af_stream_resolve_path(self->ctx, path);
+    if (!resolved)
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    af_glob_file *files = NULL;
+    size_t n = 0;
+    int rc = af_glob_expand(resolved, &files, &n, err);
+    for (size_t i = 0; !rc && i < n; i++)
+        if (is_regular(files[i].path) && af_strlist_push(paths, files[i].path))
+            rc = af_error_set(err, AF_ENOMEM, "out of memory");
+    af_glob_files_free(files, n);
+    free(resolved);
+    return rc;
+}
+
+bool af_file_input_skipped(const af_stream_ctx *ctx, const char *path)
+{
+    return ctx->skip_inputs && path && af_strlist_find(ctx->skip_inputs, path) >= 0;
 }
 
 int af_file_check_cancel(const af_source *self, const char *path, af_error *err)

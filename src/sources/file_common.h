@@ -19,6 +19,7 @@
 #include "io/reader.h"
 #include "io/transcode.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Option entries several sources spell the same way; `off` is the
@@ -62,10 +63,20 @@ int af_leaf_open_text(const af_input *in, const char *name, af_text_encoding enc
 
 /* Opens the input set of `path` for a source: the codec option
  * (af_compression), the archive member globs (n_members 0 = every member)
- * and the stream's cancel flag; other input options keep their defaults. */
+ * and the stream's cancel flag; the files of ctx->skip_inputs are left out
+ * (so they neither count as read nor in the progress total); other input
+ * options keep their defaults. */
 int af_file_open_inputs(const af_source *self, const char *path, int compression,
                         const char *const *members, size_t n_members, af_input_set **out,
                         af_error *err);
+/* The list_inputs() of a file source (plugin.h): the regular files the
+ * source's `path` option expands to, resolved against the pipeline and
+ * spelled as the input set spells them; standard input and other streams
+ * are left out (nothing to copy). Errors as af_glob_expand(). */
+int af_file_list_inputs(const af_source *self, const char *path, af_strlist *paths, af_error *err);
+/* Whether the stream asked sources not to read `path` (ctx->skip_inputs). */
+bool af_file_input_skipped(const af_stream_ctx *ctx, const char *path);
+
 /* AF_ECANCELED with "PATH: reading stopped" once the stream is cancelled,
  * else 0. Sources call it every so many rows, not per row: it is an atomic
  * load on a flag other threads write. */

@@ -570,6 +570,13 @@ static void json_close(af_source *self)
     self->priv = NULL;
 }
 
+/* The raw zone copies these files and may ask open() to skip some. */
+static int json_list_inputs(af_source *self, af_strlist *paths, af_error *err)
+{
+    const json_source_config *c = self->config;
+    return af_file_list_inputs(self, c->path, paths, err);
+}
+
 const af_source_plugin af_source_json = {
     .name = "json",
     .summary = "Read NDJSON / JSON Lines, a JSON array of records, or the records at a path "
@@ -580,4 +587,5 @@ const af_source_plugin af_source_json = {
     .next = json_next,
     .resume_state = json_resume_state,
     .close = json_close,
+    .list_inputs = json_list_inputs,
 };

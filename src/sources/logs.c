@@ -345,6 +345,13 @@ static void logs_close(af_source *self)
     self->priv = NULL;
 }
 
+/* The raw zone copies these files and may ask open() to skip some. */
+static int logs_list_inputs(af_source *self, af_strlist *paths, af_error *err)
+{
+    const logs_config *c = self->config;
+    return af_file_list_inputs(self, c->path, paths, err);
+}
+
 const af_source_plugin af_source_logs = {
     .name = "logs",
     .summary = "Read server logs (Apache/Nginx access, syslog, JSON lines or a regex) into "
@@ -354,4 +361,5 @@ const af_source_plugin af_source_logs = {
     .open = logs_open,
     .next = logs_next,
     .close = logs_close,
+    .list_inputs = logs_list_inputs,
 };

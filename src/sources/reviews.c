@@ -841,6 +841,13 @@ static void reviews_close(af_source *self)
     self->priv = NULL;
 }
 
+/* The raw zone copies these files and may ask open() to skip some. */
+static int reviews_list_inputs(af_source *self, af_strlist *paths, af_error *err)
+{
+    const reviews_config *c = self->config;
+    return af_file_list_inputs(self, c->path, paths, err);
+}
+
 const af_source_plugin af_source_reviews = {
     .name = "reviews",
     .summary = "Read review corpora (label,title,text CSV; label folders of files; SNAP "
@@ -850,4 +857,5 @@ const af_source_plugin af_source_reviews = {
     .open = reviews_open,
     .next = reviews_next,
     .close = reviews_close,
+    .list_inputs = reviews_list_inputs,
 };

@@ -82,8 +82,8 @@ static void gen_close(af_source *self)
 }
 
 static const af_config_map no_options[] = {{NULL, 0, NULL, false, 0, NULL, NULL}};
-static const af_source_plugin gen_source = {"gen",    "test",   no_options, sizeof(gen_config),
-                                            gen_open, gen_next, gen_state,  gen_close};
+static const af_source_plugin gen_source = {
+    "gen", "test", no_options, sizeof(gen_config), gen_open, gen_next, gen_state, gen_close, NULL};
 
 /* ---- a sink that records what happened to it ---- */
 typedef struct {
