@@ -110,12 +110,15 @@ static const command_help commands[] = {
      "  --pipeline FILE          take the lake from this pipeline file\n"
      "  --format csv|ndjson|table   how cat and history print rows (default table on a\n"
      "                           terminal, csv otherwise)\n"},
-    {"catalog", "affluent catalog list | show DATASET | search TEXT [--json] [--lake DIR|URL]",
+    {"catalog",
+     "affluent catalog list | show DATASET | search TEXT [--json] [--lake DIR|URL] [--pipeline "
+     "FILE]",
      "List, show and search the datasets of the lake's catalog",
      "  list                     every dataset: zone, rows, size, version, last run\n"
      "  show DATASET             schema with column descriptions and PII flags, owner,\n"
      "                           tags, lineage, versions, quality results\n"
-     "  search TEXT              datasets whose name, description, tags or columns match\n"
+     "  search TEXT              datasets whose name, description, owner, tags, column names\n"
+     "                           or column descriptions hold every word of TEXT\n"
      "Options:\n"
      "  --json                   machine-readable output\n"
      "  --lake DIR|URL           the lake (default: --pipeline's lake, or $AFFLUENT_LAKE)\n"
