@@ -611,3 +611,8 @@ int af_config_map_print_markdown(const af_config_map *map, af_buf *out)
     }
     return rc;
 }
+
+int af_config_parse_size(const char *text, int64_t *out)
+{
+    return parse_size(text, out);
+}

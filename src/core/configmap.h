@@ -78,6 +78,8 @@ const char *af_strmap_get(const af_strmap *m, const char *key);
 void af_strmap_free(af_strmap *m);
 
 const char *af_opt_type_name(af_opt_type t); /* "string", "size", ... */
+/* A size as options take it ("64MiB", "1GB", "4096"); 0 or an AF_E* code. */
+int af_config_parse_size(const char *text, int64_t *out);
 
 /* Number of entries before the terminator. */
 size_t af_config_map_count(const af_config_map *map);

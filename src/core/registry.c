@@ -10,6 +10,8 @@ extern const af_transform_plugin af_transform_select;
 extern const af_transform_plugin af_transform_cast;
 extern const af_sink_plugin af_sink_csv;
 extern const af_sink_plugin af_sink_parquet;
+extern const af_sink_plugin af_sink_curated;
+extern const af_sink_plugin af_sink_lake;
 extern const af_source_plugin af_source_parquet;
 extern const af_source_plugin af_source_logs;
 extern const af_source_plugin af_source_reviews;
@@ -27,6 +29,8 @@ static const af_transform_plugin *const transforms[] = {
 static const af_sink_plugin *const sinks[] = {
     &af_sink_csv,
     &af_sink_parquet,
+    &af_sink_curated,
+    &af_sink_lake,
     NULL,
 };
 
