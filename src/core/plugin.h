@@ -58,6 +58,11 @@ typedef struct af_stream_ctx {
     const char *resume_state; /* JSON saved by the last committed run, or NULL */
     atomic_llong bytes_total; /* sources set it when the input size is known (0 = unknown) */
     atomic_llong bytes_read;  /* sources advance it; drives progress and reports */
+    /* Set by the run (core/run_journal.h): called once every sink holds all
+     * its rows, before the first commit, with the stream's new resume state
+     * ("" when the source keeps none). A failure aborts every sink. */
+    int (*before_commit)(struct af_stream_ctx *ctx, const char *state_json, af_error *err);
+    void *before_commit_arg;
     /* Input files not to read (the raw zone found them ingested already),
      * spelled as list_inputs() gave them; NULL = read everything. */
     const af_strlist *skip_inputs;
@@ -108,6 +113,12 @@ typedef struct af_sink_plugin {
     int (*commit)(af_sink *self, af_error *err);
     void (*abort)(af_sink *self);
     void (*close)(af_sink *self);
+    /* Optional: whether the run `run_id` committed through a target with
+     * this config. After a crash between the commits and the saving of the
+     * resume state, the run journal asks it to roll the run forward (or
+     * back) instead of ingesting the same rows twice. */
+    int (*committed)(const void *config, const af_stream_ctx *ctx, const char *run_id, bool *out,
+                     af_error *err);
 } af_sink_plugin;
 
 struct af_source {

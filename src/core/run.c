@@ -3,6 +3,7 @@
 #include "core/cancel.h"
 #include "core/log.h"
 #include "core/quarantine.h"
+#include "core/run_journal.h"
 #include "core/run_raw.h"
 #include "core/runner.h"
 #include "core/state.h"
@@ -146,6 +147,10 @@ int af_runner_run(const af_pipeline *p, const af_run_options *o, af_run_result *
         char *resume = NULL;
         af_error serr = {0};
         int src = ctx.quarantine ? AF_OK : af_error_set(&serr, AF_ENOMEM, "out of memory");
+        /* a run of this stream that crashed between its commits and the
+         * saving of its state is rolled forward or back first */
+        if (!src && !o->dry_run)
+            src = af_run_journal_recover(st, sc, &ctx, &serr);
         if (!src && st)
             src = af_state_stream_get(st, sc->name, &resume, &serr);
         ctx.resume_state = resume;
@@ -156,6 +161,9 @@ int af_runner_run(const af_pipeline *p, const af_run_options *o, af_run_result *
         af_run_raw *raw = NULL;
         if (!src && !o->dry_run)
             src = af_run_raw_begin(sc, &ctx, &raw, &serr);
+        af_run_journal journal = {st, sc->name, res->run_id, lake, raw, false};
+        ctx.before_commit = af_run_journal_before_commit;
+        ctx.before_commit_arg = &journal;
         if (!src && af_run_raw_nothing_new(raw))
             rep->status = AF_RUN_SUCCEEDED;
         else if (!src)
@@ -174,6 +182,10 @@ int af_runner_run(const af_pipeline *p, const af_run_options *o, af_run_result *
             if (src)
                 rep->status = AF_RUN_FAILED;
         }
+        /* a failed stream keeps its journal: the next run asks its targets
+         * whether it committed */
+        if (!src)
+            af_run_journal_done(&journal);
         if (ctx.quarantine) {
             af_quarantine_close(ctx.quarantine, NULL);
             rep->quarantine_file = af_strdup(af_quarantine_file(ctx.quarantine));

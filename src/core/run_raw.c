@@ -147,6 +147,15 @@ bool af_run_raw_nothing_new(const af_run_raw *r)
     return r && r->n_inputs > 0 && r->skip.len == r->n_inputs;
 }
 
+int af_run_raw_manifest(const af_run_raw *r, const char **path, af_buf *text, af_error *err)
+{
+    *path = NULL;
+    if (!r || r->done)
+        return AF_OK;
+    *path = af_raw_zone_manifest_path(r->zone);
+    return af_raw_zone_manifest_text(r->zone, text, err);
+}
+
 int af_run_raw_finish(af_run_raw *r, af_error *err)
 {
     if (!r || r->done)

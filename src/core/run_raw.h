@@ -34,6 +34,9 @@ int af_run_raw_begin(const af_stream_config *sc, af_stream_ctx *ctx, af_run_raw 
 /* True when every input file was ingested by an earlier run: the stream
  * has nothing to read and need not run. */
 bool af_run_raw_nothing_new(const af_run_raw *r);
+/* The manifest finish() will write: its store path (NULL when the stream
+ * keeps no copies) and text, for the run journal. */
+int af_run_raw_manifest(const af_run_raw *r, const char **path, af_buf *text, af_error *err);
 int af_run_raw_finish(af_run_raw *r, af_error *err);
 /* A no-op after a successful finish. */
 void af_run_raw_abort(af_run_raw *r);

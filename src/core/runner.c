@@ -410,6 +410,11 @@ int af_stream_execute(const af_stream_config *sc, af_stream_ctx *ctx, bool dry_r
      * sinks not yet committed; one already committed cannot be taken back,
      * which the report shows through each sink's output. */
     size_t committed = 0;
+    if (!rc && state_json && x.source.plugin->resume_state)
+        x.source.plugin->resume_state(&x.source, state_json);
+    if (!rc && !dry_run && ctx->before_commit)
+        rc = ctx->before_commit(ctx, state_json && state_json->len ? af_buf_cstr(state_json) : "",
+                                err);
     if (!rc && !dry_run) {
         for (; committed < x.n_sinks; committed++) {
             sink_worker *w = &x.sinks[committed];
@@ -420,9 +425,6 @@ int af_stream_execute(const af_stream_config *sc, af_stream_ctx *ctx, bool dry_r
             }
         }
     }
-    if (!rc && state_json && x.source.plugin->resume_state)
-        x.source.plugin->resume_state(&x.source, state_json);
-
     fill_report(&x, rep);
     rep->duration_s = af_clock_monotonic() - t_start;
     if (!dry_run)

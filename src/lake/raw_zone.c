@@ -692,25 +692,28 @@ static json_t *manifest_doc(const af_raw_zone *z)
     return doc;
 }
 
-int af_raw_zone_finish(af_raw_zone *z, af_error *err)
+int af_raw_zone_manifest_text(const af_raw_zone *z, af_buf *out, af_error *err)
 {
-    if (z->finished)
-        return af_error_set(err, AF_EINVAL, "%s: the manifest is written already",
-                            z->manifest_path);
     json_t *doc = manifest_doc(z);
     char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(doc);
     if (!text)
         return af_error_set(err, AF_ENOMEM, "out of memory");
+    int rc = af_buf_append_str(out, text) || af_buf_append_byte(out, '\n') ? AF_ENOMEM : AF_OK;
+    free(text);
+    return rc ? af_error_set(err, AF_ENOMEM, "out of memory") : AF_OK;
+}
+
+int af_raw_zone_finish(af_raw_zone *z, af_error *err)
+{
+    if (z->finished)
+        return af_error_set(err, AF_EINVAL, "%s: the manifest is written already",
+                            z->manifest_path);
     af_buf b;
     af_buf_init(&b);
-    int rc = af_buf_append_str(&b, text) || af_buf_append_byte(&b, '\n') ? AF_ENOMEM : AF_OK;
-    free(text);
-    if (rc) {
-        af_buf_free(&b);
-        return af_error_set(err, AF_ENOMEM, "out of memory");
-    }
-    rc = af_store_put_if_absent(z->store, z->manifest_path, b.data, b.len, err);
+    int rc = af_raw_zone_manifest_text(z, &b, err);
+    if (!rc)
+        rc = af_store_put_if_absent(z->store, z->manifest_path, b.data, b.len, err);
     af_buf_free(&b);
     if (rc)
         return af_error_wrap(err, "raw zone manifest");

@@ -82,6 +82,9 @@ const af_raw_file *af_raw_zone_file(const af_raw_zone *z, size_t i);
 /* "raw/<source>/<dataset>/_manifests/<run id>.json" */
 const char *af_raw_zone_manifest_path(const af_raw_zone *z);
 /* Writes the manifest (once; AF_EEXIST if that run id has one already). */
+/* The manifest finish() writes, as text (for the run journal, which may
+ * have to write it after a crash). */
+int af_raw_zone_manifest_text(const af_raw_zone *z, af_buf *out, af_error *err);
 int af_raw_zone_finish(af_raw_zone *z, af_error *err);
 /* Deletes the copies this ingest published; a no-op after finish. */
 void af_raw_zone_abort(af_raw_zone *z);

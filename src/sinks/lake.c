@@ -162,6 +162,46 @@ static void lake_sink_close(af_sink *self)
     self->priv = NULL;
 }
 
+/* Whether run_id committed to the table: its commitInfo names the run.
+ * Newest versions first: a run that committed is found after a few reads;
+ * one that did not costs a read of every commit, once, after a crash. */
+static int lake_sink_committed(const void *config, const af_stream_ctx *ctx, const char *run_id,
+                               bool *out, af_error *err)
+{
+    const lake_sink_config *c = config;
+    *out = false;
+    af_buf table;
+    af_buf_init(&table);
+    af_store *st = NULL;
+    int rc = af_table_path(c->table ? c->table : ctx->stream_name, &table, err);
+    if (!rc)
+        rc = af_store_open(ctx->lake_dir, &st, err);
+    int64_t latest = -1;
+    if (!rc) {
+        rc = af_delta_latest_version(st, af_buf_cstr(&table), &latest, err);
+        if (rc == AF_ENOTFOUND) { /* no table: nothing was committed */
+            af_error_clear(err);
+            rc = AF_OK;
+        }
+    }
+    for (int64_t v = latest; !rc && v >= 0 && !*out; v--) {
+        af_delta_actions a;
+        rc = af_delta_read_commit(st, af_buf_cstr(&table), v, &a, err);
+        if (rc == AF_ENOTFOUND) { /* older commits cleaned up by another engine */
+            af_error_clear(err);
+            rc = AF_OK;
+            break;
+        }
+        if (!rc) {
+            *out = a.commit_info.run_id && strcmp(a.commit_info.run_id, run_id) == 0;
+            af_delta_actions_free(&a);
+        }
+    }
+    af_store_free(st);
+    af_buf_free(&table);
+    return rc;
+}
+
 const af_sink_plugin af_sink_lake = {
     .name = "lake",
     .summary = "Write a lake table: Parquet files under a Delta log at LAKE/processed/<table>/, "
@@ -173,4 +213,5 @@ const af_sink_plugin af_sink_lake = {
     .commit = lake_sink_commit,
     .abort = lake_sink_abort,
     .close = lake_sink_close,
+    .committed = lake_sink_committed,
 };

@@ -145,9 +145,17 @@ static void rec_close(af_sink *self)
     atomic_fetch_add(&((rec_stats *)self->priv)->closes, 1);
 }
 
-static const af_sink_plugin rec_sink = {"rec",    "test",    no_options, sizeof(rec_config),
-                                        rec_open, rec_write, rec_commit, rec_abort,
-                                        rec_close};
+static const af_sink_plugin rec_sink = {
+    .name = "rec",
+    .summary = "test",
+    .options = no_options,
+    .config_size = sizeof(rec_config),
+    .open = rec_open,
+    .write = rec_write,
+    .commit = rec_commit,
+    .abort = rec_abort,
+    .close = rec_close,
+};
 
 /* ---- building a pipeline by hand ---- */
 typedef struct {
