@@ -453,10 +453,12 @@ static int cmd_rollback(int argc, char **argv)
     if (!code) {
         if (af_table_rollback(st, af_buf_cstr(&table), a.version, run_id, &res, &err))
             code = fail(&err);
-        else
+        else {
+            af_table_catalog_record(st, a.table, &res, "rollback", NULL, run_id);
             printf("%s: version %lld restores version %lld (%lld file(s) added, %lld removed)\n",
                    a.table, (long long)res.version, (long long)a.version,
                    (long long)res.files_added, (long long)res.files_removed);
+        }
     }
     free(run_id);
     af_store_free(st);
@@ -523,10 +525,12 @@ static int cmd_compact(int argc, char **argv)
             code = fail(&err);
         else if (res.version < 0)
             printf("%s: nothing to compact\n", a.table);
-        else
+        else {
+            af_table_catalog_record(st, a.table, &res, "compact", NULL, run_id);
             printf("%s: version %lld rewrote %lld small file(s) into %lld\n", a.table,
                    (long long)res.version, (long long)res.files_removed,
                    (long long)res.files_added);
+        }
     }
     free(run_id);
     af_store_free(st);

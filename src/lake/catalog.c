@@ -223,3 +223,18 @@ json_t *af_catalog_summary_json(const af_catalog_summary *s)
         str_or_null(s->owner), "tags", tags, "row_count", int_or_null(s->row_count), "size_bytes",
         int_or_null(s->size_bytes), "version", int_or_null(s->version), "last_run", run);
 }
+
+char *af_catalog_source_uri(const af_stream_ctx *ctx)
+{
+    const af_stream_config *st = ctx->stream;
+    if (!st || !st->source.plugin || !st->source.config)
+        return NULL;
+    const af_source_plugin *p = st->source.plugin;
+    for (const af_config_map *m = p->options; m && m->name; m++)
+        if ((m->type == AF_OPT_STRING || m->type == AF_OPT_SECRET) &&
+            (strcmp(m->name, "path") == 0 || strcmp(m->name, "url") == 0)) {
+            const char *v = *(char *const *)((const char *)st->source.config + m->offset);
+            return v ? af_stream_resolve_path(ctx, v) : NULL;
+        }
+    return NULL;
+}

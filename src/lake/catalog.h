@@ -25,6 +25,7 @@
 
 #include "core/config.h"
 #include "core/error.h"
+#include "core/plugin.h"
 #include "core/schema.h"
 #include "lake/store.h"
 
@@ -114,6 +115,11 @@ json_t *af_catalog_summary_json(const af_catalog_summary *s);
 int af_catalog_get(af_store *lake, const char *name, json_t **out, af_error *err);
 /* The stored bytes of the entry, appended to out. */
 int af_catalog_get_text(af_store *lake, const char *name, af_buf *out, af_error *err);
+
+/* The stream's source location as the pipeline wrote it (its `path` or
+ * `url` option, resolved against the pipeline), for lineage; NULL when the
+ * source has neither. Caller frees; af_catalog_record redacts it. */
+char *af_catalog_source_uri(const af_stream_ctx *ctx);
 
 /* Whether `name` is a valid dataset name. */
 bool af_catalog_name_valid(const char *name);

@@ -138,6 +138,15 @@ int af_table_vacuum(af_store *st, const char *table, int64_t retain_ms, bool dry
 int af_table_compact(af_store *st, const char *table, int64_t target_file_bytes, const char *run_id,
                      af_table_result *res, af_error *err);
 
+/* Records the table's latest version in the catalog (lake/catalog.h):
+ * schema, rows, size, the history entry of `res` (none when res->version
+ * is -1) and, with a stream context, the pipeline's metadata, lineage and
+ * last run. Failures are logged, not returned: the commit stands. */
+struct af_stream_ctx;
+void af_table_catalog_record(af_store *st, const char *name, const af_table_result *res,
+                             const char *operation, const struct af_stream_ctx *ctx,
+                             const char *run_id);
+
 /* "processed/<name>" for a catalog name; AF_EINVAL for a name that is not
  * one path segment of letters, digits, '_', '-', '.'. */
 int af_table_path(const char *name, af_buf *out, af_error *err);

@@ -285,23 +285,6 @@ static int curated_write(af_sink *self, af_batch *batch, af_error *err)
     return rc;
 }
 
-/* The source's location as the pipeline wrote it (`path` or `url`), for
- * lineage; the catalog redacts it. */
-static char *source_uri(const af_stream_ctx *ctx)
-{
-    const af_stream_config *st = ctx->stream;
-    if (!st || !st->source.plugin || !st->source.config)
-        return NULL;
-    const af_source_plugin *p = st->source.plugin;
-    for (const af_config_map *m = p->options; m && m->name; m++)
-        if ((m->type == AF_OPT_STRING || m->type == AF_OPT_SECRET) &&
-            (strcmp(m->name, "path") == 0 || strcmp(m->name, "url") == 0)) {
-            const char *v = *(char *const *)((const char *)st->source.config + m->offset);
-            return v ? af_stream_resolve_path(ctx, v) : NULL;
-        }
-    return NULL;
-}
-
 static void record_in_catalog(af_sink *self, curated_sink *s)
 {
     const af_stream_ctx *ctx = self->ctx;
@@ -325,7 +308,7 @@ static void record_in_catalog(af_sink *self, curated_sink *s)
         .run_id = ctx->run_id,
     };
     af_catalog_run run = {.run_id = ctx->run_id, .status = "succeeded"};
-    char *uri = source_uri(ctx);
+    char *uri = af_catalog_source_uri(ctx);
     af_catalog_update u = {
         .name = s->dataset,
         .zone = "curated",

@@ -75,6 +75,7 @@ static const af_config_map lake_sink_options[] = {
 
 typedef struct lake_sink {
     af_store *store;
+    const char *name; /* the table's catalog name */
     af_buf table;
     af_table_writer *writer;
 } lake_sink;
@@ -87,8 +88,8 @@ static int lake_sink_open(af_sink *self, const af_schema *schema, af_error *err)
         return af_error_set(err, AF_ENOMEM, "out of memory");
     self->priv = s;
     af_buf_init(&s->table);
-    const char *name = c->table ? c->table : self->ctx->stream_name;
-    int rc = af_table_path(name, &s->table, err);
+    s->name = c->table ? c->table : self->ctx->stream_name;
+    int rc = af_table_path(s->name, &s->table, err);
     if (!rc && !self->ctx->lake_dir)
         rc = af_error_set(err, AF_ECONFIG, "the lake target needs a lake (defaults.lake)");
     if (!rc)
@@ -138,9 +139,15 @@ static int lake_sink_write(af_sink *self, af_batch *batch, af_error *err)
 
 static int lake_sink_commit(af_sink *self, af_error *err)
 {
+    static const char *const operations[] = {"append", "overwrite", "merge", "snapshot"};
+    const lake_sink_config *c = self->config;
     lake_sink *s = self->priv;
     af_table_result res;
-    return af_table_writer_commit(s->writer, &res, err);
+    int rc = af_table_writer_commit(s->writer, &res, err);
+    if (!rc && !res.duplicate)
+        af_table_catalog_record(s->store, s->name, &res, operations[c->mode], self->ctx,
+                                self->ctx->run_id);
+    return rc;
 }
 
 static void lake_sink_abort(af_sink *self)

@@ -202,6 +202,15 @@ run 2024-05-03T00:00:00Z evo.yml
 check_eq "an incompatible type fails the run" "$?" "1"
 check_contains "and says why" "$(cat "$WORK/run.out")" "column id is int64 in the table but the stream gives string"
 
+# ---- the catalog follows every commit
+cj=$("$AFFLUENT" catalog show events --json)
+check_contains "catalog: description from the pipeline" "$cj" '"description": "Shop events"'
+check_contains "catalog: rows of the latest version" "$cj" '"row_count": 2'
+check_eq "catalog: one history entry per append" "$(printf '%s' "$cj" | grep -c '"operation": "append"')" "3"
+check_contains "catalog: the partition column is in the schema" "$cj" '"name": "day"'
+check_eq "catalog: rollback recorded" "$("$AFFLUENT" catalog show totals --json | grep -c '"operation": "rollback"')" "1"
+check_eq "catalog: compaction recorded" "$("$AFFLUENT" catalog show customers --json | grep -c '"operation": "compact"')" "1"
+
 # ---- concurrent writers: four processes append to one table at once
 cat >conc.yml <<'EOF2'
 version: 1
