@@ -481,8 +481,11 @@ static int64_t get_int(json_t *o, const char *key, int64_t dflt)
     json_t *v = json_object_get(o, key);
     if (json_is_integer(v))
         return (int64_t)json_integer_value(v);
-    if (json_is_real(v))
-        return (int64_t)json_real_value(v);
+    if (json_is_real(v)) {
+        double d = json_real_value(v);
+        /* out of int64's range (or NaN) converts to nothing sensible */
+        return d >= -9.2e18 && d <= 9.2e18 ? (int64_t)d : dflt;
+    }
     if (json_is_string(v)) {
         char *end;
         long long x = strtoll(json_string_value(v), &end, 10);

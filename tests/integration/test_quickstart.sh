@@ -36,18 +36,30 @@ check_contains "bad amount raw" "$q" '"raw":"1006,Farid Benali,MA,2024-01-08,abc
 check_contains "bad date line" "$q" '"line":10'
 check_contains "short row reason" "$q" "expected 7 fields, found 6"
 
+# the lake table: the 9 good rows, merged on order_id, partitioned by year
+check_eq "lake table rows" "$("$AFFLUENT" lake cat orders --lake lake --columns order_id --format csv | tail -n +2 | sort | tr '\n' ' ')" \
+  "1001 1002 1003 1004 1005 1007 1010 1011 1012 "
+check_eq "lake table partition" "$(ls -d lake/processed/orders/order_date_year=*)" "lake/processed/orders/order_date_year=2024"
+check_contains "catalog: owner and PII" "$("$AFFLUENT" catalog show orders --lake lake)" "sales-data"
+check_eq "raw copy" "$(cmp data/orders.csv lake/raw/csv/orders/ingest_date=*/orders.csv && echo same)" "same"
+
 run_id=$(ls lake/_affluent/runs/ | head -n 1 | sed 's/\.json$//')
 rec=$(cat "lake/_affluent/runs/$run_id.json")
 check_match "run record status" "$rec" '"status": *"succeeded"'
 check_match "run record quarantined" "$rec" '"rows_quarantined": *3'
 check_file "resume state" lake/_affluent/streams/orders.json
 
-# --strict turns quarantined rows into exit code 3
-"$AFFLUENT" run pipeline.yml --strict --no-progress >/dev/null 2>&1; rc=$?
+# a second run reads nothing: the file is in the raw zone already
+out=$("$AFFLUENT" run pipeline.yml --no-progress 2>&1)
+check_contains "second run: nothing new" "$out" "every input file was ingested by an earlier run; nothing to read"
+check_eq "second run: no new version" "$("$AFFLUENT" lake history orders --lake lake --format csv | tail -n +2 | wc -l)" 1
+
+# --strict turns quarantined rows into exit code 3 (a fresh lake: the rows are read)
+"$AFFLUENT" run pipeline.yml --strict --lake "$WORK/strictlake" --no-progress >/dev/null 2>&1; rc=$?
 check_eq "strict exit code" "$rc" 3
 
 # JSON logs: every line is an object with the run id; step figures are there
-"$AFFLUENT" run pipeline.yml --log-format json --no-progress >/dev/null 2>"$WORK/json.log"
+"$AFFLUENT" run pipeline.yml --log-format json --lake "$WORK/jsonlake" --no-progress >/dev/null 2>"$WORK/json.log"
 check_eq "json lines" "$(grep -vc '^{' "$WORK/json.log")" 0
 check_contains "step figures" "$(cat "$WORK/json.log")" '"event":"step.sink"'
 check_contains "run id in logs" "$(head -n 1 "$WORK/json.log")" '"run_id":"'
