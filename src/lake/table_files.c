@@ -32,7 +32,9 @@ static void data_file_free(af_data_file *f)
     af_delta_file_free(&f->add);
     free(f->object);
     af_parquet_writer_free(f->pw);
-    af_store_writer_free(f->sw);
+    if (f->out)
+        af_store_writer_free(f->out->sw);
+    free(f->out);
     free(f->row_ids);
     memset(f, 0, sizeof *f);
 }
@@ -52,18 +54,18 @@ void af_file_set_discard(af_file_set *fs)
         af_data_file *f = &fs->files[i];
         if (f->published)
             af_store_delete(fs->st, f->object, NULL);
-        else if (f->sw)
-            af_store_writer_abort(f->sw);
+        else if (f->out && f->out->sw)
+            af_store_writer_abort(f->out->sw);
         f->published = false;
     }
 }
 
 static int sink_write(void *ctx, const void *p, size_t n, af_error *err)
 {
-    af_data_file *f = ctx;
-    int rc = af_store_writer_write(f->sw, p, n, err);
+    af_file_out *out = ctx;
+    int rc = af_store_writer_write(out->sw, p, n, err);
     if (!rc)
-        f->bytes += (int64_t)n;
+        out->bytes += (int64_t)n;
     return rc;
 }
 
@@ -75,10 +77,10 @@ int af_file_set_close_file(af_file_set *fs, af_data_file *f, af_error *err)
     if (!rc)
         rc = af_delta_stats_json(f->pw, fs->layout->data_schema, f->rows, &stats, err);
     if (!rc)
-        rc = af_store_writer_publish(f->sw, err);
+        rc = af_store_writer_publish(f->out->sw, err);
     if (!rc) {
         f->published = true;
-        f->add.size = f->bytes;
+        f->add.size = f->out->bytes;
         f->add.mtime_ms = af_clock_now_us() / 1000;
         f->add.data_change = true;
         f->add.num_records = f->rows;
@@ -89,8 +91,9 @@ int af_file_set_close_file(af_file_set *fs, af_data_file *f, af_error *err)
     af_buf_free(&stats);
     af_parquet_writer_free(f->pw);
     f->pw = NULL;
-    af_store_writer_free(f->sw);
-    f->sw = NULL;
+    af_store_writer_free(f->out->sw);
+    free(f->out);
+    f->out = NULL;
     fs->n_open--;
     if (rc)
         return af_error_wrap(err, "%s", f->object);
@@ -207,17 +210,33 @@ static int open_file(af_file_set *fs, const af_batch *b, int64_t row, const af_b
     fs->n_files++; /* from here f is owned by the set, even on failure */
     if (rc)
         return af_error_set(err, AF_ENOMEM, "out of memory");
-    rc = af_store_writer_begin(fs->st, f->object, fs->opts->run_id, &f->sw, err);
+    if (!(f->out = calloc(1, sizeof *f->out)))
+        return af_error_set(err, AF_ENOMEM, "out of memory");
+    rc = af_store_writer_begin(fs->st, f->object, fs->opts->run_id, &f->out->sw, err);
     if (rc)
         return rc;
     af_parquet_write_options po = fs->opts->parquet;
-    /* the open files share the memory budget */
-    int64_t share = fs->opts->memory_bytes / (int64_t)(fs->n_open + 1);
-    if (share < ((int64_t)1 << 20))
-        share = (int64_t)1 << 20;
-    if (po.row_group_bytes <= 0 || po.row_group_bytes > share)
-        po.row_group_bytes = share;
-    af_byte_sink sink = {sink_write, f};
+    /* one row group may use the whole budget; several open files share it
+     * (af_file_set_write flushes the largest when they hold too much) */
+    if (fs->opts->memory_bytes > 0 &&
+        (po.row_group_bytes <= 0 || po.row_group_bytes > fs->opts->memory_bytes))
+        po.row_group_bytes = fs->opts->memory_bytes;
+    /* each column of each open file keeps a page being filled and a
+     * dictionary until it outgrows its limit: with many partitions open,
+     * both limits share the budget too (smaller pages, and high-cardinality
+     * columns fall back to plain sooner) */
+    size_t n_cols = fs->layout->data_schema->n_fields ? fs->layout->data_schema->n_fields : 1;
+    if (fs->layout->partition_columns.len && fs->opts->memory_bytes > 0 &&
+        fs->opts->max_open_files > 0) {
+        int64_t per = fs->opts->memory_bytes / (fs->opts->max_open_files * (int64_t)n_cols);
+        if (per < (64 << 10))
+            per = 64 << 10;
+        if (po.dictionary_max_bytes <= 0 || po.dictionary_max_bytes > per)
+            po.dictionary_max_bytes = per;
+        if (po.page_bytes <= 0 || po.page_bytes > per)
+            po.page_bytes = per;
+    }
+    af_byte_sink sink = {sink_write, f->out};
     rc = af_parquet_writer_open(sink, fs->layout->data_schema, &po, &f->pw, err);
     if (rc)
         return af_error_wrap(err, "%s", f->object);
@@ -269,6 +288,34 @@ static int push_row_ids(af_data_file *f, const int64_t *ids, const uint32_t *tak
     return AF_OK;
 }
 
+/* While the open files' row groups together hold more than the memory
+ * budget, closes the largest row group (its file stays open), so many
+ * partitions written at once cost bounded memory and few files. */
+static int keep_to_budget(af_file_set *fs, af_error *err)
+{
+    if (fs->opts->memory_bytes <= 0)
+        return AF_OK;
+    for (;;) {
+        size_t total = 0;
+        af_data_file *largest = NULL;
+        for (size_t i = 0; i < fs->n_files; i++) {
+            af_data_file *f = &fs->files[i];
+            if (!f->pw)
+                continue;
+            size_t b = af_parquet_writer_buffered(f->pw);
+            total += b;
+            if (!largest || b > af_parquet_writer_buffered(largest->pw))
+                largest = f;
+        }
+        if (total <= (size_t)fs->opts->memory_bytes || !largest ||
+            af_parquet_writer_buffered(largest->pw) == 0)
+            return AF_OK;
+        int rc = af_parquet_writer_flush(largest->pw, err);
+        if (rc)
+            return af_error_wrap(err, "%s", largest->object);
+    }
+}
+
 /* Writes rows take[0..n) (all rows when take is NULL) of the table batch
  * into f, rolling to a new file past the target size. */
 static int write_rows(af_file_set *fs, af_data_file *f, const af_batch *b, const uint32_t *take,
@@ -297,7 +344,10 @@ static int write_rows(af_file_set *fs, af_data_file *f, const af_batch *b, const
         return rc;
     f->rows += (int64_t)n;
     f->last_use = ++fs->clock;
-    if (fs->opts->target_file_bytes > 0 && f->bytes >= fs->opts->target_file_bytes)
+    rc = keep_to_budget(fs, err);
+    if (rc)
+        return rc;
+    if (fs->opts->target_file_bytes > 0 && f->out->bytes >= fs->opts->target_file_bytes)
         rc = af_file_set_close_file(fs, f, err);
     return rc;
 }

@@ -45,14 +45,20 @@ int af_table_layout_convert(const af_table_layout *l, const af_batch *in, af_bat
 /* Whether a value of type `from` converts to `to` without loss. */
 bool af_type_widens_to(const af_type *from, const af_type *to);
 
+/* Where an open data file's bytes go. Allocated on its own: the Parquet
+ * writer keeps a pointer to it, and the array of files may move. */
+typedef struct af_file_out {
+    af_store_writer *sw;
+    int64_t bytes;
+} af_file_out;
+
 /* One data file being written or written. */
 typedef struct af_data_file {
     af_delta_file add; /* path (log form), partition values, size, stats */
     char *object;      /* its store path */
-    af_store_writer *sw;
+    af_file_out *out;  /* while open */
     af_parquet_writer *pw;
     int64_t rows;
-    int64_t bytes;
     int64_t last_use;
     int64_t *row_ids; /* merge: the incoming row number of each row */
     size_t n_row_ids, cap_row_ids;

@@ -188,8 +188,7 @@ int af_table_vacuum(af_store *st, const char *table, int64_t retain_ms, bool dry
         int64_t one;
         if (af_hashmap_get(&keep, e[i].path, strlen(e[i].path), &one))
             continue;
-        if (!af_hashmap_get(&removed, e[i].path, strlen(e[i].path), &one) &&
-            e[i].mtime_ms > cutoff)
+        if (!af_hashmap_get(&removed, e[i].path, strlen(e[i].path), &one) && e[i].mtime_ms > cutoff)
             continue; /* maybe a write in progress: too young to judge */
         if (!dry_run) {
             rc = af_store_delete(st, e[i].path, err);

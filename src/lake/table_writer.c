@@ -29,7 +29,7 @@ void af_table_options_default(af_table_options *o)
     memset(o, 0, sizeof *o);
     o->mode = AF_TABLE_APPEND;
     o->target_file_bytes = (int64_t)128 << 20;
-    o->max_open_files = 32;
+    o->max_open_files = 128;
     o->memory_bytes = (int64_t)256 << 20;
     o->txn_version = -1;
     af_parquet_write_options_default(&o->parquet);

@@ -566,4 +566,84 @@ TEST(compaction_keeps_rows_and_reduces_files)
     af_store_free(st);
 }
 
+TEST(file_size_target_open_file_limit_and_memory_budget)
+{
+    af_store *st = open_store(new_lake());
+    af_error err = {0};
+    af_table_options o;
+    af_table_options_default(&o);
+    const char *parts[] = {"day"};
+    o.partition_by = parts;
+    o.n_partition_by = 1;
+    o.target_file_bytes = 1; /* every write closes its file */
+    o.max_open_files = 2;
+    /* 3 partitions, 4 rows each, written one row per call */
+    af_table_writer *w = NULL;
+    af_batch *probe = people("0:x:0", false);
+    CHECK_INT(af_table_writer_open(st, "processed/f", probe->schema, &o, &w, &err), 0);
+    for (int i = 0; i < 12; i++) {
+        char row[32];
+        snprintf(row, sizeof row, "%d:r:%d", i, i % 3);
+        af_batch *b = people(row, false);
+        CHECK_INT(af_table_writer_write(w, b, &err), 0);
+        af_batch_release(b);
+    }
+    af_table_result res;
+    CHECK_INT(af_table_writer_commit(w, &res, &err), 0);
+    af_table_writer_free(w);
+    CHECK_INT(res.files_added, 12); /* one file per row: each reached the target */
+    CHECK_INT(live_files(st, "processed/f"), 12);
+    /* a large target with 2 open files among 3 partitions: the least recently
+     * used file closes, so partitions get more than one file, never rows lost */
+    o.target_file_bytes = (int64_t)1 << 30;
+    CHECK_INT(af_table_writer_open(st, "processed/g", probe->schema, &o, &w, &err), 0);
+    for (int i = 0; i < 12; i++) {
+        char row[32];
+        snprintf(row, sizeof row, "%d:r:%d", i, i % 3);
+        af_batch *b = people(row, false);
+        CHECK_INT(af_table_writer_write(w, b, &err), 0);
+        af_batch_release(b);
+    }
+    CHECK_INT(af_table_writer_commit(w, &res, &err), 0);
+    af_table_writer_free(w);
+    CHECK_INT(res.rows_written, 12);
+    CHECK(res.files_added > 3);
+    /* with the limit above the partitions, one file each */
+    o.max_open_files = 8;
+    o.memory_bytes = 1; /* every write flushes its row group: files keep several */
+    CHECK_INT(af_table_writer_open(st, "processed/h", probe->schema, &o, &w, &err), 0);
+    for (int i = 0; i < 12; i++) {
+        char row[32];
+        snprintf(row, sizeof row, "%d:r:%d", i, i % 3);
+        af_batch *b = people(row, false);
+        CHECK_INT(af_table_writer_write(w, b, &err), 0);
+        af_batch_release(b);
+    }
+    CHECK_INT(af_table_writer_commit(w, &res, &err), 0);
+    af_table_writer_free(w);
+    CHECK_INT(res.files_added, 3);
+    /* each of the 4 writes to a partition flushed its row group */
+    af_delta_snapshot *snap = NULL;
+    CHECK_INT(af_delta_snapshot_load(st, "processed/h", -1, &snap, &err), 0);
+    char obj[512];
+    snprintf(obj, sizeof obj, "processed/h/%s", snap->files[0].path);
+    af_blob *blob = NULL;
+    CHECK_INT(af_store_blob_open(st, obj, &blob, &err), 0);
+    af_parquet_read_options ro = {.limits = AF_BATCH_DEFAULT_LIMITS};
+    af_parquet_reader *pr = NULL;
+    CHECK_INT(af_parquet_reader_open(blob, &ro, &pr, &err), 0);
+    int selected = 0, total = 0;
+    af_parquet_reader_row_groups(pr, &selected, &total);
+    CHECK_INT(total, 4);
+    af_parquet_reader_free(pr);
+    af_blob_close(blob);
+    af_delta_snapshot_free(snap);
+    CHECK_ROWS(st, "processed/h", -1,
+               "0:r:1970-01-01,1:r:1970-01-02,2:r:1970-01-03,3:r:1970-01-01,4:r:1970-01-02,"
+               "5:r:1970-01-03,6:r:1970-01-01,7:r:1970-01-02,8:r:1970-01-03,9:r:1970-01-01,"
+               "10:r:1970-01-02,11:r:1970-01-03");
+    af_batch_release(probe);
+    af_store_free(st);
+}
+
 TEST_MAIN()

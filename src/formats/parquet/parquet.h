@@ -124,6 +124,12 @@ int af_parquet_writer_open(af_byte_sink out, const af_schema *schema,
                            af_error *err);
 /* Buffers at most one row group; flushes a row group when it reaches the target. */
 int af_parquet_writer_write(af_parquet_writer *w, const af_batch *b, af_error *err);
+/* The open row group's size as the writer measures it against
+ * row_group_bytes (the batches' in-memory bytes), for callers that share a
+ * memory budget between several writers. */
+size_t af_parquet_writer_buffered(const af_parquet_writer *w);
+/* Closes the open row group now (none open: nothing happens). */
+int af_parquet_writer_flush(af_parquet_writer *w, af_error *err);
 /* Flushes the last row group and writes the footer. */
 int af_parquet_writer_finish(af_parquet_writer *w, af_error *err);
 void af_parquet_writer_free(af_parquet_writer *w);

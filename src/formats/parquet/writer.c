@@ -385,6 +385,22 @@ int af_parquet_writer_write(af_parquet_writer *w, const af_batch *b, af_error *e
     return rc;
 }
 
+size_t af_parquet_writer_buffered(const af_parquet_writer *w)
+{
+    return w->group_bytes;
+}
+
+int af_parquet_writer_flush(af_parquet_writer *w, af_error *err)
+{
+    if (w->failed || w->finished)
+        return af_error_set(err, AF_EINVAL, "parquet writer: flush after %s",
+                            w->finished ? "finish" : "an earlier error");
+    int rc = flush_row_group(w, err);
+    if (rc)
+        w->failed = true;
+    return rc;
+}
+
 /* Column indexes of every chunk, then offset indexes, then the footer
  * points at them. */
 static int write_page_indexes(af_parquet_writer *w, af_error *err)
