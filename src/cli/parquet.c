@@ -5,6 +5,7 @@
  * statistics rule the expression out. */
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/rows_out.h"
 
 #include "core/where.h"
 #include "formats/csv.h"
@@ -81,45 +82,6 @@ static int split_columns(const char *s, af_strlist *out)
             return 0;
         p = comma + 1;
     }
-}
-
-static int write_ndjson(const af_batch *b, int64_t rows, af_buf *out)
-{
-    for (int64_t r = 0; r < rows; r++) {
-        af_buf_append_byte(out, '{');
-        for (size_t c = 0; c < b->schema->n_fields; c++) {
-            const char *name = b->schema->fields[c].name;
-            if (c)
-                af_buf_append_byte(out, ',');
-            af_buf_append_json_string(out, name, strlen(name));
-            af_buf_append_byte(out, ':');
-            af_array_format_json(&b->columns[c], r, out);
-        }
-        af_buf_append_str(out, "}\n");
-        if (out->len >= (1u << 20) && flush(out) != AF_EXIT_OK)
-            return AF_EXIT_FAILED;
-    }
-    return AF_EXIT_OK;
-}
-
-/* CSV of the first `rows` rows of b. */
-static int write_csv(const af_batch *b, int64_t rows, const af_csv_write_options *o, af_buf *out,
-                     af_error *err)
-{
-    if (rows >= b->n_rows)
-        return af_csv_write_batch(out, b, o, err);
-    bool *keep = calloc((size_t)b->n_rows + 1, sizeof *keep);
-    if (!keep)
-        return af_error_set(err, AF_ENOMEM, "out of memory");
-    for (int64_t i = 0; i < rows; i++)
-        keep[i] = true;
-    af_batch *head = af_batch_filter(b, keep, err);
-    free(keep);
-    if (!head)
-        return err->code ? err->code : AF_ENOMEM;
-    int rc = af_csv_write_batch(out, head, o, err);
-    af_batch_release(head);
-    return rc;
 }
 
 /* Most pruning predicates taken from one --where expression. */
@@ -300,14 +262,12 @@ static int cmd_cat(int argc, char **argv)
         rc = plan_output(&plan, af_parquet_reader_schema(r), &err);
     if (rc)
         code = open_error(&err, rc, plan.bind_failed);
-    af_csv_write_options co;
-    af_csv_write_options_default(&co);
-    af_buf out;
-    af_buf_init(&out);
-    if (!code && !ndjson) {
-        af_csv_write_header(&out, plan.out_schema, &co);
-        code = flush(&out);
-    }
+    af_rows_out *out = code ? NULL : af_rows_out_new(ndjson ? AF_ROWS_NDJSON : AF_ROWS_CSV, stdout);
+    if (!code && !out)
+        code = fail(&(af_error){AF_ENOMEM, "out of memory"});
+    /* CSV prints its header even when no row matches */
+    if (!code && !ndjson && af_rows_out_finish(out, plan.out_schema, &err) != 0)
+        code = fail(&err);
     while (!code && (limit < 0 || plan.written < limit)) {
         af_batch *read = NULL, *b = NULL;
         if (af_parquet_reader_next(r, &read, &err) != 0) {
@@ -326,13 +286,8 @@ static int cmd_cat(int argc, char **argv)
         int64_t rows = b->n_rows;
         if (limit >= 0 && rows > limit - plan.written)
             rows = limit - plan.written;
-        if (ndjson) {
-            code = write_ndjson(b, rows, &out);
-        } else if (write_csv(b, rows, &co, &out, &err) != 0) {
+        if (af_rows_out_batch(out, b, rows, &err) != 0)
             code = fail(&err);
-        }
-        if (!code)
-            code = flush(&out);
         plan.written += rows;
         af_batch_release(b);
     }
@@ -346,7 +301,7 @@ static int cmd_cat(int argc, char **argv)
         fprintf(stderr, "row groups: read %d of %d\nrows: scanned %lld, printed %lld\n", selected,
                 total, (long long)plan.scanned, (long long)plan.written);
     }
-    af_buf_free(&out);
+    af_rows_out_free(out);
     af_parquet_reader_free(r);
     af_blob_close(blob);
     af_strlist_free(&cols);

@@ -96,16 +96,24 @@ static int list_log(af_store *st, const char *table, log_listing *out, af_error 
     return AF_OK;
 }
 
+/* list_log() of a table that must exist: AF_ENOTFOUND when it has no
+ * commit. */
+static int list_table_log(af_store *st, const char *table, log_listing *l, af_error *err)
+{
+    int rc = list_log(st, table, l, err);
+    if (!rc && !l->n_commits) {
+        listing_free(l);
+        rc = af_error_set(err, AF_ENOTFOUND, "%s: not a table (no _delta_log/ commits)", table);
+    }
+    return rc;
+}
+
 int af_delta_latest_version(af_store *st, const char *table, int64_t *version, af_error *err)
 {
     log_listing l;
-    int rc = list_log(st, table, &l, err);
+    int rc = list_table_log(st, table, &l, err);
     if (rc)
         return rc;
-    if (!l.n_commits) {
-        listing_free(&l);
-        return af_error_set(err, AF_ENOTFOUND, "%s: not a table (no _delta_log/ commits)", table);
-    }
     *version = l.commits[l.n_commits - 1];
     listing_free(&l);
     return AF_OK;
@@ -403,13 +411,10 @@ int af_delta_snapshot_load(af_store *st, const char *table, int64_t version,
 {
     *out = NULL;
     log_listing l;
-    int rc = list_log(st, table, &l, err);
+    int rc = list_table_log(st, table, &l, err);
     if (rc)
         return rc;
-    if (!l.n_commits)
-        rc = af_error_set(err, AF_ENOTFOUND, "%s: not a table (no _delta_log/ commits)", table);
-    else
-        rc = load_at(st, table, &l, version < 0 ? l.commits[l.n_commits - 1] : version, out, err);
+    rc = load_at(st, table, &l, version < 0 ? l.commits[l.n_commits - 1] : version, out, err);
     listing_free(&l);
     return rc;
 }
@@ -432,11 +437,9 @@ int af_delta_snapshot_as_of(af_store *st, const char *table, int64_t as_of_ms,
 {
     *out = NULL;
     log_listing l;
-    int rc = list_log(st, table, &l, err);
+    int rc = list_table_log(st, table, &l, err);
     if (rc)
         return rc;
-    if (!l.n_commits)
-        rc = af_error_set(err, AF_ENOTFOUND, "%s: not a table (no _delta_log/ commits)", table);
     /* commit times only grow with versions in tables we write, but other
      * writers' clocks may step back: scan every version, newest first */
     int64_t found = -1;
@@ -470,13 +473,9 @@ int af_delta_history(af_store *st, const char *table, af_delta_version **out, si
     *out = NULL;
     *n = 0;
     log_listing l;
-    int rc = list_log(st, table, &l, err);
+    int rc = list_table_log(st, table, &l, err);
     if (rc)
         return rc;
-    if (!l.n_commits) {
-        listing_free(&l);
-        return af_error_set(err, AF_ENOTFOUND, "%s: not a table (no _delta_log/ commits)", table);
-    }
     af_delta_version *v = calloc(l.n_commits, sizeof *v);
     if (!v) {
         listing_free(&l);

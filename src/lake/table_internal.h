@@ -42,6 +42,10 @@ void af_table_layout_free(af_table_layout *l);
 /* The input batch as a batch of the table schema (all columns). */
 int af_table_layout_convert(const af_table_layout *l, const af_batch *in, af_batch **out,
                             af_error *err);
+/* Appends src's values to dst, cast to dst's type through their text form
+ * when the types differ (exact for every widening af_type_widens_to allows
+ * and for the string storage types); errors name dst's column. */
+int af_table_cast_column(const af_array *src, af_array *dst, af_error *err);
 /* Whether a value of type `from` converts to `to` without loss. */
 bool af_type_widens_to(const af_type *from, const af_type *to);
 
@@ -120,8 +124,7 @@ int af_merge_ingest(af_merge_state *m, const af_table_layout *l, const af_batch 
  * current table files holding keys that were written or deleted. Fills
  * the removes of `actions`, adds rewritten files to fs, counts updates and
  * deletes. */
-int af_merge_apply(af_merge_state *m, af_file_set *fs, af_store *st, const char *table,
-                   const af_delta_snapshot *current, af_delta_actions *actions, int64_t now_ms,
-                   af_table_result *res, af_error *err);
+int af_merge_apply(af_merge_state *m, af_file_set *fs, const af_delta_snapshot *current,
+                   af_delta_actions *actions, int64_t now_ms, af_table_result *res, af_error *err);
 
 #endif

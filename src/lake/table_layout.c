@@ -378,10 +378,12 @@ int af_table_layout_build(const af_schema *input, const af_table_options *o,
     return rc;
 }
 
-/* Casts value r of src into dst through its text form (exact for every
- * widening af_type_widens_to allows, and for the string storage types). */
-static int convert_column(const af_array *src, af_array *dst, af_error *err)
+int af_table_cast_column(const af_array *src, af_array *dst, af_error *err)
 {
+    if (af_type_equal(&src->field->type, &dst->field->type))
+        return af_array_append_range(dst, src, 0, src->length)
+                   ? af_error_set(err, AF_ENOMEM, "out of memory")
+                   : AF_OK;
     af_parse_options popts;
     af_parse_options_default(&popts);
     af_buf text;
@@ -389,20 +391,18 @@ static int convert_column(const af_array *src, af_array *dst, af_error *err)
     int rc = AF_OK;
     for (int64_t r = 0; r < src->length && !rc; r++) {
         if (!af_array_is_valid(src, r)) {
-            rc = af_array_append_null(dst);
+            rc = af_array_append_null(dst) ? af_error_set(err, AF_ENOMEM, "out of memory") : AF_OK;
             continue;
         }
         af_buf_reset(&text);
-        rc = af_array_format_value(src, r, &text);
-        if (rc < 0)
-            break;
-        rc = af_array_append_text(dst, text.data ? (const char *)text.data : "", text.len, &popts,
-                                  err);
+        if (af_array_format_value(src, r, &text) < 0)
+            rc = af_error_set(err, AF_ENOMEM, "out of memory");
+        else
+            rc = af_array_append_text(dst, text.data ? (const char *)text.data : "", text.len,
+                                      &popts, err);
     }
     af_buf_free(&text);
-    if (rc && rc != AF_ENOMEM)
-        return af_error_wrap(err, "column %s", dst->field->name);
-    return rc ? af_error_set(err, rc, "out of memory") : AF_OK;
+    return rc && rc != AF_ENOMEM ? af_error_wrap(err, "column %s", dst->field->name) : rc;
 }
 
 int af_table_layout_convert(const af_table_layout *l, const af_batch *in, af_batch **out,
@@ -428,10 +428,8 @@ int af_table_layout_convert(const af_table_layout *l, const af_batch *in, af_bat
             if (rc)
                 rc = af_error_set(err, rc, "column %s: cannot derive the partition value",
                                   dst->field->name);
-        } else if (p->convert) {
-            rc = convert_column(&in->columns[p->input], dst, err);
-        } else if (af_array_append_range(dst, &in->columns[p->input], 0, in->n_rows)) {
-            rc = af_error_set(err, AF_ENOMEM, "out of memory");
+        } else {
+            rc = af_table_cast_column(&in->columns[p->input], dst, err);
         }
     }
     if (!rc)

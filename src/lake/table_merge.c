@@ -128,6 +128,55 @@ int af_merge_ingest(af_merge_state *m, const af_table_layout *l, const af_batch 
     return AF_OK;
 }
 
+/* Decides, for each row of a batch read back, whether it stays. */
+typedef int (*keep_fn)(void *ctx, const af_batch *b, bool *keep, af_error *err);
+
+/* Copies the rows `keep` lets through, from one file read with the
+ * table's schema, into the file set's open files. */
+static int copy_kept_rows(af_file_set *fs, const af_strlist *partition_columns,
+                          const af_delta_file *file, keep_fn keep_rows, void *ctx, af_error *err)
+{
+    const af_delta_file *list[1] = {file};
+    af_table_reader *r = NULL;
+    int rc = af_table_reader_open_list(fs->st, fs->table, fs->layout->schema, partition_columns,
+                                       list, 1, NULL, 0, NULL, &r, err);
+    while (!rc) {
+        af_batch *b = NULL;
+        rc = af_table_reader_next(r, &b, NULL, err);
+        if (rc || !b)
+            break;
+        bool *keep = malloc((size_t)b->n_rows * sizeof *keep + 1);
+        rc = keep ? keep_rows(ctx, b, keep, err) : af_error_set(err, AF_ENOMEM, "out of memory");
+        af_batch *k = rc ? NULL : af_batch_filter(b, keep, err);
+        if (!rc && !k)
+            rc = err->code ? err->code : AF_ENOMEM;
+        if (!rc)
+            rc = af_file_set_write(fs, k, NULL, err);
+        af_batch_release(k);
+        af_batch_release(b);
+        free(keep);
+    }
+    af_table_reader_free(r);
+    return rc;
+}
+
+typedef struct new_file_pass {
+    af_merge_state *m;
+    af_file_set *fs;
+    size_t index; /* fs->files may move while writing: f is re-read by index */
+    size_t row;
+} new_file_pass;
+
+static int keep_latest(void *ctx, const af_batch *b, bool *keep, af_error *err)
+{
+    (void)err;
+    new_file_pass *p = ctx;
+    const int64_t *ids = p->fs->files[p->index].row_ids;
+    for (int64_t i = 0; i < b->n_rows; i++)
+        keep[i] = !get_bit(&p->m->superseded, ids[p->row++]);
+    return AF_OK;
+}
+
 /* Rewrites file `index` of fs (a new file) without its superseded rows. */
 static int rewrite_new_file(af_merge_state *m, af_file_set *fs, size_t index, af_error *err)
 {
@@ -137,33 +186,9 @@ static int rewrite_new_file(af_merge_state *m, af_file_set *fs, size_t index, af
         drop += get_bit(&m->superseded, f->row_ids[j]);
     if (!drop)
         return AF_OK;
-    const af_delta_file *list[1] = {&f->add};
-    af_table_reader *r = NULL;
-    int rc =
-        af_table_reader_open_list(fs->st, fs->table, fs->layout->schema,
-                                  &fs->layout->partition_columns, list, 1, NULL, 0, NULL, &r, err);
-    size_t row = 0;
-    while (!rc) {
-        af_batch *b = NULL;
-        rc = af_table_reader_next(r, &b, NULL, err);
-        if (rc || !b)
-            break;
-        bool *keep = malloc((size_t)b->n_rows * sizeof *keep + 1);
-        if (!keep)
-            rc = af_error_set(err, AF_ENOMEM, "out of memory");
-        /* fs->files may move while writing: re-read f through the index */
-        for (int64_t i = 0; !rc && i < b->n_rows; i++)
-            keep[i] = !get_bit(&m->superseded, fs->files[index].row_ids[row++]);
-        af_batch *k = rc ? NULL : af_batch_filter(b, keep, err);
-        if (!rc && !k)
-            rc = err->code ? err->code : AF_ENOMEM;
-        if (!rc)
-            rc = af_file_set_write(fs, k, NULL, err);
-        af_batch_release(k);
-        af_batch_release(b);
-        free(keep);
-    }
-    af_table_reader_free(r);
+    new_file_pass pass = {m, fs, index, 0};
+    af_delta_file add = f->add; /* a copy: f may move */
+    int rc = copy_kept_rows(fs, &fs->layout->partition_columns, &add, keep_latest, &pass, err);
     if (rc)
         return rc;
     f = &fs->files[index];
@@ -172,102 +197,87 @@ static int rewrite_new_file(af_merge_state *m, af_file_set *fs, size_t index, af
     return AF_OK;
 }
 
-/* Scans one current file's keys; rewrites it when it holds a merged key. */
-static int merge_existing(af_merge_state *m, af_file_set *fs, const af_delta_snapshot *cur,
-                          size_t fi, bool *removed, af_table_result *res, af_error *err)
+typedef struct old_file_pass {
+    af_merge_state *m;
+    const af_table_layout *l;
+    af_table_result *res;
+} old_file_pass;
+
+static int keep_unmerged(void *ctx, const af_batch *b, bool *keep, af_error *err)
 {
-    *removed = false;
+    old_file_pass *p = ctx;
+    for (int64_t i = 0; i < b->n_rows; i++) {
+        int64_t latest;
+        if (af_merge_key(p->l, b, i, &p->m->scratch))
+            return af_error_set(err, AF_ENOMEM, "out of memory");
+        keep[i] = !af_hashmap_get(&p->m->keys, p->m->scratch.data, p->m->scratch.len, &latest);
+        if (!keep[i])
+            get_bit(&p->m->is_delete, latest) ? p->res->rows_deleted++ : p->res->rows_updated++;
+    }
+    return AF_OK;
+}
+
+/* Whether a current file holds any merged key, reading its key columns only. */
+static int holds_merged_key(af_merge_state *m, af_file_set *fs, const af_delta_snapshot *cur,
+                            size_t fi, bool *hit, af_error *err)
+{
+    *hit = false;
     const af_table_layout *l = fs->layout;
     const af_delta_file *list[1] = {&cur->files[fi]};
     const char **keys = calloc(l->n_key + 1, sizeof *keys);
-    if (!keys)
-        return af_error_set(err, AF_ENOMEM, "out of memory");
-    for (size_t k = 0; k < l->n_key; k++)
-        keys[k] = l->schema->fields[l->key_index[k]].name;
-    /* a layout over the key columns alone, for af_merge_key */
-    af_table_layout kl = *l;
     size_t *kidx = calloc(l->n_key + 1, sizeof *kidx);
-    if (!kidx) {
+    if (!keys || !kidx) {
         free(keys);
+        free(kidx);
         return af_error_set(err, AF_ENOMEM, "out of memory");
     }
-    for (size_t k = 0; k < l->n_key; k++)
+    /* a layout over the key columns alone, for af_merge_key */
+    af_table_layout kl = *l;
+    for (size_t k = 0; k < l->n_key; k++) {
+        keys[k] = l->schema->fields[l->key_index[k]].name;
         kidx[k] = k;
+    }
     kl.key_index = kidx;
     af_table_reader *r = NULL;
     /* the writer's schema: older files' key types are cast up the same way */
     int rc =
         af_table_reader_open_list(fs->st, fs->table, l->schema, &cur->metadata.partition_columns,
                                   list, 1, keys, l->n_key, NULL, &r, err);
-    int64_t hits = 0;
-    while (!rc) {
+    while (!rc && !*hit) {
         af_batch *b = NULL;
         rc = af_table_reader_next(r, &b, NULL, err);
         if (rc || !b)
             break;
-        for (int64_t i = 0; i < b->n_rows && !rc; i++) {
+        for (int64_t i = 0; i < b->n_rows && !rc && !*hit; i++) {
             int64_t latest;
             if (af_merge_key(&kl, b, i, &m->scratch))
                 rc = af_error_set(err, AF_ENOMEM, "out of memory");
-            else if (af_hashmap_get(&m->keys, m->scratch.data, m->scratch.len, &latest))
-                hits++;
+            else
+                *hit = af_hashmap_get(&m->keys, m->scratch.data, m->scratch.len, &latest);
         }
         af_batch_release(b);
     }
     af_table_reader_free(r);
-    r = NULL;
     free(keys);
-    if (rc || hits == 0) {
-        free(kidx);
-        return rc;
-    }
-    /* second pass: the whole rows, without the merged keys */
-    rc = af_table_reader_open_list(fs->st, fs->table, l->schema, &cur->metadata.partition_columns,
-                                   list, 1, NULL, 0, NULL, &r, err);
-    while (!rc) {
-        af_batch *b = NULL;
-        rc = af_table_reader_next(r, &b, NULL, err);
-        if (rc || !b)
-            break;
-        bool *keep = malloc((size_t)b->n_rows * sizeof *keep + 1);
-        if (!keep)
-            rc = af_error_set(err, AF_ENOMEM, "out of memory");
-        for (int64_t i = 0; i < b->n_rows && !rc; i++) {
-            int64_t latest;
-            if (af_merge_key(l, b, i, &m->scratch)) {
-                rc = af_error_set(err, AF_ENOMEM, "out of memory");
-                break;
-            }
-            keep[i] = !af_hashmap_get(&m->keys, m->scratch.data, m->scratch.len, &latest);
-            if (!keep[i]) {
-                if (get_bit(&m->is_delete, latest))
-                    res->rows_deleted++;
-                else
-                    res->rows_updated++;
-            }
-        }
-        af_batch *k = rc ? NULL : af_batch_filter(b, keep, err);
-        if (!rc && !k)
-            rc = err->code ? err->code : AF_ENOMEM;
-        if (!rc)
-            rc = af_file_set_write(fs, k, NULL, err);
-        af_batch_release(k);
-        af_batch_release(b);
-        free(keep);
-    }
-    af_table_reader_free(r);
     free(kidx);
-    if (!rc)
-        *removed = true;
     return rc;
 }
 
-int af_merge_apply(af_merge_state *m, af_file_set *fs, af_store *st, const char *table,
-                   const af_delta_snapshot *current, af_delta_actions *actions, int64_t now_ms,
-                   af_table_result *res, af_error *err)
+/* Rewrites one current file without its merged keys when it holds any. */
+static int merge_existing(af_merge_state *m, af_file_set *fs, const af_delta_snapshot *cur,
+                          size_t fi, bool *removed, af_table_result *res, af_error *err)
 {
-    (void)st;
-    (void)table;
+    int rc = holds_merged_key(m, fs, cur, fi, removed, err);
+    if (rc || !*removed)
+        return rc;
+    old_file_pass pass = {m, fs->layout, res};
+    return copy_kept_rows(fs, &cur->metadata.partition_columns, &cur->files[fi], keep_unmerged,
+                          &pass, err);
+}
+
+int af_merge_apply(af_merge_state *m, af_file_set *fs, const af_delta_snapshot *current,
+                   af_delta_actions *actions, int64_t now_ms, af_table_result *res, af_error *err)
+{
     int rc = AF_OK;
     size_t n_new = fs->n_files;
     if (m->duplicates)

@@ -4,7 +4,7 @@
  * lacks (added to the table later) are nulls, narrower types of older
  * files are cast up. Memory stays bounded by one row group of one file.
  */
-#include "lake/table.h"
+#include "lake/table_internal.h"
 
 #include "core/values.h"
 
@@ -26,7 +26,6 @@ struct af_table_reader {
     af_parquet_reader *pr;
     long *src_col; /* per output column: column of the file's batch, -1 = none */
     af_parse_options popts;
-    af_buf scratch;
 };
 
 const af_schema *af_table_reader_schema(const af_table_reader *r)
@@ -51,7 +50,6 @@ void af_table_reader_free(af_table_reader *r)
     free(r->owned_list);
     free(r->src_col);
     free(r->table);
-    af_buf_free(&r->scratch);
     free(r);
 }
 
@@ -72,7 +70,6 @@ int af_table_reader_open_list(af_store *st, const char *table, const af_schema *
     r->n_files = n_files;
     r->limits = limits ? *limits : AF_BATCH_DEFAULT_LIMITS;
     af_parse_options_default(&r->popts);
-    af_buf_init(&r->scratch);
     r->out_schema = af_schema_new();
     int rc = r->table && r->out_schema ? AF_OK : af_error_set(err, AF_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < (columns ? n_columns : schema->n_fields); i++) {
@@ -177,26 +174,8 @@ static int fill_partition(af_table_reader *r, af_array *dst, const char *name, i
 
 static int cast_column(af_table_reader *r, const af_array *src, af_array *dst, af_error *err)
 {
-    if (af_type_equal(&src->field->type, &dst->field->type))
-        return af_array_append_range(dst, src, 0, src->length)
-                   ? af_error_set(err, AF_ENOMEM, "out of memory")
-                   : AF_OK;
-    for (int64_t i = 0; i < src->length; i++) {
-        int rc;
-        if (!af_array_is_valid(src, i)) {
-            rc = af_array_append_null(dst);
-        } else {
-            af_buf_reset(&r->scratch);
-            rc = af_array_format_value(src, i, &r->scratch);
-            if (rc >= 0)
-                rc = af_array_append_text(dst, (const char *)r->scratch.data, r->scratch.len,
-                                          &r->popts, err);
-        }
-        if (rc)
-            return af_error_wrap(err, "%s: column %s of %s", r->table, dst->field->name,
-                                 r->files[r->cur_file]->path);
-    }
-    return AF_OK;
+    int rc = af_table_cast_column(src, dst, err);
+    return rc ? af_error_wrap(err, "%s: %s", r->table, r->files[r->cur_file]->path) : AF_OK;
 }
 
 int af_table_reader_next(af_table_reader *r, af_batch **out, size_t *file, af_error *err)

@@ -330,8 +330,7 @@ int af_table_writer_commit(af_table_writer *w, af_table_result *res, af_error *e
     af_delta_actions_init(&a);
     af_strlist keys = {0};
     if (!rc && w->opts.mode == AF_TABLE_MERGE)
-        rc =
-            af_merge_apply(&w->merge, &w->files, w->st, w->table, w->current, &a, now_ms, res, err);
+        rc = af_merge_apply(&w->merge, &w->files, w->current, &a, now_ms, res, err);
     if (!rc)
         rc = mode_removes(w, &a, now_ms, res, &keys, err);
     for (size_t i = 0; i < w->files.n_files && !rc; i++) {
