@@ -235,6 +235,10 @@ static int open_file(af_file_set *fs, const af_batch *b, int64_t row, const af_b
             po.dictionary_max_bytes = per;
         if (po.page_bytes <= 0 || po.page_bytes > per)
             po.page_bytes = per;
+        /* the page's value indexes and levels are arrays of page_rows
+         * entries per column: scale them the same way */
+        int64_t rows = (int64_t)20000 * per / (1 << 20);
+        po.page_rows = rows < 2000 ? 2000 : rows;
     }
     af_byte_sink sink = {sink_write, f->out};
     rc = af_parquet_writer_open(sink, fs->layout->data_schema, &po, &f->pw, err);
