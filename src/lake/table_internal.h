@@ -81,7 +81,6 @@ typedef struct af_file_set {
     size_t n_open;
     int64_t clock; /* use counter for least-recently-used closing */
     int64_t file_seq;
-    bool track_row_ids;
 } af_file_set;
 
 void af_file_set_init(af_file_set *fs, af_store *st, const char *table,

@@ -19,7 +19,6 @@ struct af_table_writer {
     af_table_layout layout;
     af_file_set files;
     af_merge_state merge;
-    int64_t rows_in;
     bool duplicate; /* the txn version was committed before: write nothing */
     bool done;
 };
@@ -110,7 +109,6 @@ int af_table_writer_open(af_store *st, const char *table, const af_schema *input
                       o->app_id, (long long)o->txn_version);
     }
     af_file_set_init(&w->files, st, w->table, &w->layout, &w->opts);
-    w->files.track_row_ids = o->mode == AF_TABLE_MERGE;
     w->done = false;
     *out = w;
     return AF_OK;
@@ -124,7 +122,6 @@ int af_table_writer_write(af_table_writer *w, const af_batch *b, af_error *err)
     int rc = af_table_layout_convert(&w->layout, b, &t, err);
     if (rc)
         return af_error_wrap(err, "%s", w->table);
-    w->rows_in += b->n_rows;
     if (w->opts.mode != AF_TABLE_MERGE) {
         rc = af_file_set_write(&w->files, t, NULL, err);
         af_batch_release(t);
