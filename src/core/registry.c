@@ -27,11 +27,7 @@ static const af_transform_plugin *const transforms[] = {
 };
 
 static const af_sink_plugin *const sinks[] = {
-    &af_sink_csv,
-    &af_sink_parquet,
-    &af_sink_curated,
-    &af_sink_lake,
-    NULL,
+    &af_sink_csv, &af_sink_parquet, &af_sink_curated, &af_sink_lake, NULL,
 };
 
 const af_source_plugin *const *af_registry_sources(void)
