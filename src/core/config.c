@@ -280,6 +280,9 @@ static int load_plugin(af_config_loader *L, struct fy_node *n, af_src_loc ctx, a
             rc = af_config_fail_at(L, pc->loc, AF_ECONFIG, "missing required option '%s' for %s",
                                    map[i].name, owner);
     free(set);
+    const af_sink_plugin *sink = kind == AF_PLUGIN_SINK ? pc->plugin : NULL;
+    if (!rc && sink && sink->check && (rc = sink->check(pc->config, &derr)) != AF_OK)
+        rc = af_config_fail_at(L, pc->loc, rc, "%s: %s", owner, derr.msg);
     return rc;
 }
 

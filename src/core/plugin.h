@@ -119,6 +119,11 @@ typedef struct af_sink_plugin {
      * back) instead of ingesting the same rows twice. */
     int (*committed)(const void *config, const af_stream_ctx *ctx, const char *run_id, bool *out,
                      af_error *err);
+    /* Optional: rules between options that the option table cannot say
+     * (mode merge needs key...). The config loader calls it once the
+     * section is filled, so `affluent check` reports them with the
+     * section's file:line:column. */
+    int (*check)(const void *config, af_error *err);
 } af_sink_plugin;
 
 struct af_source {

@@ -4,6 +4,7 @@
 #include "core/config.h"
 #include "core/plugin.h"
 #include "io/codec.h"
+#include "lake/partition.h"
 #include "lake/table.h"
 
 #include <stdlib.h>
@@ -171,6 +172,36 @@ static void lake_sink_close(af_sink *self)
     self->priv = NULL;
 }
 
+/* The rules between options, checked when the pipeline loads. */
+static int lake_sink_check(const void *config, af_error *err)
+{
+    const lake_sink_config *c = config;
+    bool merge = c->mode == AF_TABLE_MERGE;
+    if (merge && c->key.len == 0)
+        return af_error_set(err, AF_ECONFIG, "mode merge needs key columns (key: [id])");
+    if (!merge && (c->key.len || c->delete_column))
+        return af_error_set(err, AF_ECONFIG, "key and delete_column are for mode merge");
+    if (c->retention_days < 0 || c->max_open_files < 1 || c->target_file_size < 1 ||
+        c->write_memory < 1)
+        return af_error_set(err, AF_ECONFIG,
+                            "retention_days must be >= 0, and max_open_files, target_file_size "
+                            "and write_memory > 0");
+    if (c->retention_days > 0 && c->partition_by.len == 0)
+        return af_error_set(err, AF_ECONFIG,
+                            "retention_days needs a date partition (partition_by: [day=ts:day])");
+    af_buf path;
+    af_buf_init(&path);
+    int rc = c->table ? af_table_path(c->table, &path, err) : AF_OK;
+    af_buf_free(&path);
+    for (size_t i = 0; !rc && i < c->partition_by.len; i++) {
+        af_partition_spec spec;
+        rc = af_partition_parse(c->partition_by.items[i], &spec, err);
+        if (!rc)
+            af_partition_spec_free(&spec);
+    }
+    return rc ? AF_ECONFIG : AF_OK;
+}
+
 /* Whether run_id committed to the table: its commitInfo names the run.
  * Newest versions first: a run that committed is found after a few reads;
  * one that did not costs a read of every commit, once, after a crash. */
@@ -223,4 +254,5 @@ const af_sink_plugin af_sink_lake = {
     .abort = lake_sink_abort,
     .close = lake_sink_close,
     .committed = lake_sink_committed,
+    .check = lake_sink_check,
 };

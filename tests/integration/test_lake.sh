@@ -237,6 +237,15 @@ check_eq "four concurrent appends all succeed" "$statuses" "0000"
 check_eq "no row lost or doubled" "$("$AFFLUENT" lake cat shared --format csv | tail -n +2 | sort -n | uniq | wc -l):$("$AFFLUENT" lake cat shared --format csv | tail -n +2 | wc -l)" "2000:2000"
 check_eq "four versions" "$("$AFFLUENT" lake history shared --format csv | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" "0 1 2 3 "
 
+# ---- pipeline checks catch rules between lake options before anything runs
+printf 'version: 1\nstreams:\n  s:\n    source: {type: csv, path: x.csv}\n    targets:\n      - type: lake\n        mode: merge\n' >bad.yml
+out=$("$AFFLUENT" check bad.yml 2>&1)
+check_eq "check: merge without key exits 2" "$?" "2"
+check_eq "check: merge without key" "$out" "bad.yml:6:9: lake target: mode merge needs key columns (key: [id])"
+printf 'version: 1\nstreams:\n  s:\n    source: {type: csv, path: x.csv}\n    targets:\n      - {type: lake, partition_by: [at:week]}\n' >bad.yml
+check_eq "check: a bad partition part" "$("$AFFLUENT" check bad.yml 2>&1)" \
+  "bad.yml:6:10: lake target: partition_by 'at:week': unknown part 'week' (year, month, day or hour)"
+
 # ---- usage errors
 out=$("$AFFLUENT" lake history nosuch 2>&1)
 check_eq "unknown table: exit" "$?" "1"
