@@ -42,12 +42,14 @@ typedef enum af_on_error {
 } af_on_error;
 
 struct af_stream_config;
+struct af_pipeline;
 
 /* What a plugin instance may know about the run it is part of. */
 typedef struct af_stream_ctx {
     const char *pipeline_dir; /* relative paths in the pipeline resolve against it */
     const char *pipeline_name;
     const struct af_stream_config *stream; /* the stream's whole config (config.h); may be NULL */
+    const struct af_pipeline *pipeline;    /* connections live there (config.h); may be NULL */
     const char *stream_name;
     const char *run_id;
     const char *lake_dir;

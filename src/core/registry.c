@@ -15,9 +15,16 @@ extern const af_sink_plugin af_sink_lake;
 extern const af_source_plugin af_source_parquet;
 extern const af_source_plugin af_source_logs;
 extern const af_source_plugin af_source_reviews;
+extern const af_source_plugin af_source_sql;
 
 static const af_source_plugin *const sources[] = {
-    &af_source_csv, &af_source_json, &af_source_parquet, &af_source_logs, &af_source_reviews, NULL,
+    &af_source_csv,
+    &af_source_json,
+    &af_source_parquet,
+    &af_source_logs,
+    &af_source_reviews,
+    &af_source_sql,
+    NULL,
 };
 
 static const af_transform_plugin *const transforms[] = {

@@ -133,6 +133,7 @@ int af_runner_run(const af_pipeline *p, const af_run_options *o, af_run_result *
             .pipeline_dir = p->dir,
             .pipeline_name = p->name,
             .stream = sc,
+            .pipeline = p,
             .stream_name = sc->name,
             .run_id = res->run_id,
             .lake_dir = lake,
