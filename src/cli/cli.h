@@ -24,6 +24,7 @@ int af_cmd_plugins(int argc, char **argv);
 int af_cmd_convert(int argc, char **argv);
 int af_cmd_parquet(int argc, char **argv);
 int af_cmd_lake(int argc, char **argv);
+int af_cmd_discover(int argc, char **argv);
 int af_cmd_catalog(int argc, char **argv);
 int af_cmd_help(int argc, char **argv);
 

@@ -123,6 +123,15 @@ static const command_help commands[] = {
      "  --json                   machine-readable output\n"
      "  --lake DIR|URL           the lake (default: --pipeline's lake, or $AFFLUENT_LAKE)\n"
      "  --pipeline FILE          take the lake from this pipeline file\n"},
+    {"discover", "affluent discover URL [--schema S] [--json]",
+     "List the tables, columns, types and keys of a database",
+     "Connects read-only to URL (sqlite:///path.db; postgres://, mysql:// as their\n"
+     "drivers land) and prints each table with its row count or estimate, each\n"
+     "column with its database type, the core type affluent maps it to and\n"
+     "nullability, primary and foreign keys. The password comes from the URL or\n"
+     "$AFFLUENT_DB_PASSWORD and is never printed.\n"
+     "  --schema S               only this schema\n"
+     "  --json                   machine-readable output\n"},
     {"help", "affluent help [COMMAND]", "Show help for affluent or one command", ""},
     {NULL, NULL, NULL, NULL},
 };
@@ -182,9 +191,9 @@ int af_cli_main(int argc, char **argv)
         const char *name;
         command_fn fn;
     } table[] = {
-        {"run", af_cmd_run},         {"check", af_cmd_check},     {"plugins", af_cmd_plugins},
-        {"convert", af_cmd_convert}, {"parquet", af_cmd_parquet}, {"lake", af_cmd_lake},
-        {"catalog", af_cmd_catalog}, {"help", af_cmd_help},
+        {"run", af_cmd_run},         {"check", af_cmd_check},       {"plugins", af_cmd_plugins},
+        {"convert", af_cmd_convert}, {"parquet", af_cmd_parquet},   {"lake", af_cmd_lake},
+        {"catalog", af_cmd_catalog}, {"discover", af_cmd_discover}, {"help", af_cmd_help},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (strcmp(cmd, table[i].name) == 0) {

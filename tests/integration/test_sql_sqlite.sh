@@ -67,6 +67,21 @@ q=$(cat lake/quarantine/orders/*.ndjson)
 check_contains "quarantine reason" "$q" "column 'amount': 'abc' is not a decimal number"
 check_contains "quarantine raw row" "$q" '\"customer\":\"fay\"'
 
+# discover: tables, columns with database and core types, keys, counts
+check_eq "discover" "$("$AFFLUENT" discover sqlite:shop.db)" "orders  (~6 rows)
+  id          INTEGER              -> int64  primary key
+  customer    TEXT                 -> string not null
+  amount      DECIMAL(10,2)        -> decimal(10,2)
+  updated_at  DATETIME             -> timestamp[us]
+  paid        BOOLEAN              -> bool
+  day         DATE                 -> date
+  blob        BLOB                 -> binary"
+check_contains "discover --json" "$("$AFFLUENT" discover sqlite:shop.db --json)" '"db_type": "DECIMAL(10,2)",
+        "type": "decimal(10,2)"'
+out=$("$AFFLUENT" discover sqlite:missing.db 2>&1)
+check_eq "discover: a missing file exits 1" "$?" "1"
+check_contains "discover: and says so" "$out" "affluent discover: sqlite:missing.db: cannot open the database"
+
 # errors name the input, never a password
 printf 'version: 1\nstreams:\n  s:\n    source: {type: sql, url: "sqlite:nope/missing.db", table: t}\n    targets: [{type: csv, path: o.csv}]\n' >bad.yml
 out=$("$AFFLUENT" run bad.yml --no-progress 2>&1)
