@@ -12,6 +12,11 @@ packages=(
   libssl-dev libsqlite3-dev sqlite3                    # lake: SHA-256 of raw copies, catalog index
   clang libclang-rt-14-dev   # libFuzzer harnesses and sanitizer runtimes
   gzip zstd lz4 bzip2 xz-utils brotli libarchive-tools   # command-line codecs and bsdtar: test fixtures
+  postgresql libpq-dev                 # PostgreSQL server for the SQL tests (scripts/services.sh), client library
+  mariadb-server mariadb-client libmariadb-dev   # MariaDB server and client for the SQL tests, client library
+  unixodbc-dev odbc-postgresql libsqliteodbc     # ODBC driver manager; PostgreSQL and SQLite drivers to test it against
+  freetds-dev tdsodbc                  # TDS (SQL Server) client library and its ODBC driver
+  iproute2                             # ss: free ports for the test servers, loopback-only checks
 )
 
 SUDO=""

@@ -8,6 +8,11 @@
 #   AF_FUZZ_SECONDS=N at most N seconds per fuzz harness (default 30; 0 skips fuzzing)
 #   AF_FUZZ_RUNS=N    inputs per harness, fixed seed (default 60000), so CI is repeatable;
 #                     explore longer with scripts/fuzz.sh directly
+#   AF_SKIP_SERVICES=1 do not start the PostgreSQL and MariaDB test servers
+#                     (scripts/services.sh); tests then use AF_PG_URL / AF_MYSQL_URL
+#                     from the environment, or SKIP (FAIL when CI is set)
+# The database servers run in a private temp dir on free loopback ports for
+# both test stages, and are stopped and removed on exit (see docs/testing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -20,6 +25,25 @@ fi
 jobs=$(nproc)
 echo "== release build"
 bash scripts/build.sh build
+
+# Real PostgreSQL and MariaDB for the SQL tests, one pair for both stages.
+if [ "${AF_SKIP_SERVICES:-0}" != 1 ]; then
+  echo "== database test servers"
+  svc_dir=$(mktemp -d "${TMPDIR:-/tmp}/affluent-services-XXXXXX")
+  trap 'bash "$root/scripts/services.sh" stop all --clean --dir "$svc_dir" >/dev/null || true' EXIT
+  trap 'exit 130' INT # so that the EXIT trap stops the servers on Ctrl-C and kill too
+  trap 'exit 143' TERM
+  if ! bash scripts/services.sh start all --dir "$svc_dir"; then
+    if [ -n "${CI:-}" ]; then
+      echo "test.sh: the database test servers did not start (see above)" >&2
+      exit 1
+    fi
+    echo "test.sh: warning: not every database test server started; tests that need one SKIP" >&2
+  fi
+  # Whatever runs; the URLs reach the tests through ctest's environment.
+  eval "$(bash scripts/services.sh env all --dir "$svc_dir" 2>/dev/null || true)"
+fi
+
 echo "== release tests"
 (cd build && ctest --output-on-failure -j"$jobs")
 
