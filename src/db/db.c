@@ -7,9 +7,11 @@
 #include <string.h>
 
 extern const af_db_driver af_db_driver_sqlite;
+extern const af_db_driver af_db_driver_postgres;
 
 static const af_db_driver *const drivers[] = {
     &af_db_driver_sqlite,
+    &af_db_driver_postgres,
 };
 
 static const struct {
@@ -193,9 +195,10 @@ int af_db_url_parse(const char *url, const char *user, const char *password, af_
     if (!rc && out->password && *out->password)
         af_redact_register(out->password);
     if (!rc && !af_db_driver_for(out->scheme))
-        rc = af_error_set(err, AF_EUNSUPPORTED,
-                          "connection URL '%s': no driver for '%s' in this build (sqlite)", display,
-                          out->scheme);
+        rc =
+            af_error_set(err, AF_EUNSUPPORTED,
+                         "connection URL '%s': no driver for '%s' in this build (sqlite, postgres)",
+                         display, out->scheme);
     if (!rc && !(out->display = af_redact_str(url)))
         rc = af_error_set(err, AF_ENOMEM, "out of memory");
     free(shown);

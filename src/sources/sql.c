@@ -36,8 +36,10 @@ enum { MODE_FULL = 0, MODE_INCREMENTAL = 1 };
 static const af_config_map sql_source_options[] = {
     {"connection", AF_OPT_STRING, NULL, false, OFF(connection),
      "name of a pipeline connection (its url, user and password)", NULL},
-    {"url", AF_OPT_SECRET, NULL, false, OFF(url),
-     "database URL instead of a connection: sqlite:///path.db, postgres://..., mysql://...", NULL},
+    {"url", AF_OPT_STRING, NULL, false, OFF(url),
+     "database URL instead of a connection: sqlite:///path.db, postgres://..., mysql://... (a "
+     "password in it never shows in logs; prefer a connection with password: {env: VAR})",
+     NULL},
     {"table", AF_OPT_STRING, NULL, false, OFF(table), "table to read: name or schema.name", NULL},
     {"query", AF_OPT_STRING, NULL, false, OFF(query), "a SELECT to read instead of a table", NULL},
     {"mode", AF_OPT_ENUM, "full", false, OFF(mode),

@@ -13,9 +13,30 @@ TEST(postgres_url_parts_and_display_without_password)
     CHECK_INT(af_db_url_parse("postgresql://etl:s%40cret@db.example:5433/dw?sslmode=verify-full&"
                               "application_name=x",
                               NULL, NULL, &u, &err),
-              AF_EUNSUPPORTED); /* no postgres driver in this build yet */
-    CHECK(strstr(err.msg, "no driver for 'postgresql'") != NULL);
-    CHECK(strstr(err.msg, "s%40cret") == NULL && strstr(err.msg, "s@cret") == NULL);
+              0);
+    CHECK_STR(u.scheme, "postgresql");
+    CHECK_STR(u.user, "etl");
+    CHECK_STR(u.password, "s@cret");
+    CHECK_STR(u.host, "db.example");
+    CHECK_INT(u.port, 5433);
+    CHECK_STR(u.database, "dw");
+    CHECK_STR(af_strmap_get(&u.params, "sslmode"), "verify-full");
+    CHECK(strstr(u.display, "cret") == NULL);
+    CHECK(strstr(u.display, "etl:") != NULL);
+    af_db_url_free(&u);
+    /* the connection section's user and password win; IPv6 hosts */
+    CHECK_INT(af_db_url_parse("postgres://a:b@[::1]:6432/x", "etl", "pw123456", &u, &err), 0);
+    CHECK_STR(u.user, "etl");
+    CHECK_STR(u.password, "pw123456");
+    CHECK_STR(u.host, "::1");
+    CHECK_INT(u.port, 6432);
+    af_db_url_free(&u);
+    CHECK_INT(af_db_url_parse("postgres://h:99999/x", NULL, NULL, &u, &err), AF_ECONFIG);
+    CHECK_STR(err.msg, "connection URL 'postgres://h:99999/x': the port must be a number from 1 "
+                       "to 65535");
+    CHECK_INT(af_db_url_parse("oracle://h/x", NULL, NULL, &u, &err), AF_EUNSUPPORTED);
+    CHECK_STR(err.msg, "connection URL 'oracle://h/x': no driver for 'oracle' in this build "
+                       "(sqlite, postgres)");
 }
 
 TEST(sqlite_url_forms)
