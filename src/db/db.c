@@ -3,6 +3,7 @@
 
 #include "security/redact.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -316,4 +317,29 @@ void af_db_close(af_db *db)
     char *display = db->display;
     db->driver->close(db);
     free(display);
+}
+
+int af_db_quote_double(const char *name, af_buf *out)
+{
+    if (af_buf_append_byte(out, '"'))
+        return AF_ENOMEM;
+    for (const char *p = name; *p; p++)
+        if ((*p == '"' && af_buf_append_byte(out, '"')) || af_buf_append_byte(out, (uint8_t)*p))
+            return AF_ENOMEM;
+    return af_buf_append_byte(out, '"');
+}
+
+int af_db_reject_row(const af_db_reject *rj, af_batch *b, int64_t len, const char *display,
+                     int64_t row, const char *column, const af_error *verr, const af_buf *row_json,
+                     af_error *err)
+{
+    for (size_t k = 0; k < b->schema->n_fields; k++)
+        if (b->columns[k].length > len)
+            af_array_truncate(&b->columns[k], len);
+    char reason[AF_ERROR_MSG_MAX + 64];
+    snprintf(reason, sizeof reason, "column '%s': %s", column, verr->msg);
+    if (!rj->fn)
+        return af_error_set(err, AF_EPARSE, "%s: row %lld: %s", display, (long long)row, reason);
+    return rj->fn(rj->ctx, row, row_json->data ? (const char *)row_json->data : "", row_json->len,
+                  reason, err);
 }

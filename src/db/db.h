@@ -143,6 +143,17 @@ int af_db_placeholder(const af_db *db, size_t i, af_buf *out);
 int af_db_comparable(const af_db *db, const char *expr, const af_type *key, af_buf *out);
 void af_db_close(af_db *db);
 
+/* ---- for drivers ---- */
+/* Appends "name" with embedded quotes doubled (SQL standard identifiers). */
+int af_db_quote_double(const char *name, af_buf *out);
+/* A value of row `row` did not fit column `column` (verr says why): drops
+ * the row's values appended so far (the batch's columns back to `len`
+ * rows), then hands the row (as JSON text) to the reject handler, or
+ * returns AF_EPARSE naming the database, row and column when there is none. */
+int af_db_reject_row(const af_db_reject *rj, af_batch *b, int64_t len, const char *display,
+                     int64_t row, const char *column, const af_error *verr, const af_buf *row_json,
+                     af_error *err);
+
 /* Every driver handle starts with this, so the wrappers find the driver. */
 struct af_db {
     const af_db_driver *driver;

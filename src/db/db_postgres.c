@@ -439,20 +439,10 @@ static int pg_rows_next(af_db_rows *rows, const af_batch_limits *lim, af_batch *
         if (vrc == AF_ENOMEM)
             rc = af_error_set(err, AF_ENOMEM, "out of memory");
         else if (vrc) {
-            for (size_t k = 0; k < n; k++)
-                if (b->columns[k].length > len)
-                    af_array_truncate(&b->columns[k], len);
-            char reason[AF_ERROR_MSG_MAX + 64];
-            snprintf(reason, sizeof reason, "column '%s': %s", r->schema->fields[c - 1].name,
-                     verr.msg);
-            if (!r->reject.fn)
-                rc = af_error_set(err, AF_EPARSE, "%s: row %lld: %s", r->owner->base.display,
-                                  (long long)r->row, reason);
-            else {
+            if (r->reject.fn)
                 row_json(r, &r->scratch);
-                rc = r->reject.fn(r->reject.ctx, r->row, (const char *)r->scratch.data,
-                                  r->scratch.len, reason, err);
-            }
+            rc = af_db_reject_row(&r->reject, b, len, r->owner->base.display, r->row,
+                                  r->schema->fields[c - 1].name, &verr, &r->scratch, err);
         }
         b->n_rows = n ? b->columns[0].length : 0;
         r->res_row++;
@@ -482,16 +472,6 @@ static int pg_end(af_db *db, af_error *err)
         return AF_OK;
     d->in_txn = false;
     return exec_ok(d, "COMMIT", err);
-}
-
-static int pg_quote_ident(const char *name, af_buf *out)
-{
-    if (af_buf_append_byte(out, '"'))
-        return AF_ENOMEM;
-    for (const char *p = name; *p; p++)
-        if ((*p == '"' && af_buf_append_byte(out, '"')) || af_buf_append_byte(out, (uint8_t)*p))
-            return AF_ENOMEM;
-    return af_buf_append_byte(out, '"');
 }
 
 static int pg_placeholder(size_t i, af_buf *out)
@@ -612,7 +592,7 @@ const af_db_driver af_db_driver_postgres = {
     .begin_snapshot = pg_begin_snapshot,
     .end = pg_end,
     .discover = pg_discover,
-    .quote_ident = pg_quote_ident,
+    .quote_ident = af_db_quote_double,
     .placeholder = pg_placeholder,
     .comparable = pg_comparable,
     .close = pg_close,

@@ -302,21 +302,10 @@ static int sq_rows_next(af_db_rows *rows, const af_batch_limits *lim, af_batch *
             break;
         }
         if (vrc) {
-            /* undo the partial row, then hand it to the reject handler */
-            for (size_t k = 0; k < n; k++)
-                if (b->columns[k].length > len)
-                    af_array_truncate(&b->columns[k], len);
-            char reason[AF_ERROR_MSG_MAX + 64];
-            snprintf(reason, sizeof reason, "column '%s': %s", r->schema->fields[c - 1].name,
-                     verr.msg);
-            if (!r->reject.fn) {
-                rc = af_error_set(err, AF_EPARSE, "%s: row %lld: %s", r->owner->base.display,
-                                  (long long)r->row, reason);
-                break;
-            }
-            row_json(r, &r->scratch);
-            rc = r->reject.fn(r->reject.ctx, r->row, (const char *)r->scratch.data, r->scratch.len,
-                              reason, err);
+            if (r->reject.fn)
+                row_json(r, &r->scratch);
+            rc = af_db_reject_row(&r->reject, b, len, r->owner->base.display, r->row,
+                                  r->schema->fields[c - 1].name, &verr, &r->scratch, err);
             if (rc)
                 break;
         }
@@ -368,16 +357,6 @@ static int sq_end(af_db *db, af_error *err)
         return AF_OK;
     d->in_txn = false;
     return exec(d, "COMMIT", err);
-}
-
-static int sq_quote_ident(const char *name, af_buf *out)
-{
-    if (af_buf_append_byte(out, '"'))
-        return AF_ENOMEM;
-    for (const char *p = name; *p; p++)
-        if ((*p == '"' && af_buf_append_byte(out, '"')) || af_buf_append_byte(out, (uint8_t)*p))
-            return AF_ENOMEM;
-    return af_buf_append_byte(out, '"');
 }
 
 static int sq_placeholder(size_t i, af_buf *out)
@@ -499,7 +478,8 @@ static int sq_discover(af_db *db, const char *schema, af_db_table **out, size_t 
          * and cheap enough for the files SQLite serves */
         af_buf q;
         af_buf_init(&q);
-        if (!rc && (af_buf_append_str(&q, "SELECT count(*) FROM ") || sq_quote_ident(x->name, &q)))
+        if (!rc &&
+            (af_buf_append_str(&q, "SELECT count(*) FROM ") || af_db_quote_double(x->name, &q)))
             rc = af_error_set(err, AF_ENOMEM, "out of memory");
         if (!rc)
             rc = each_row(d, af_buf_cstr(&q), NULL, count_rows, &x->row_estimate, err);
@@ -526,7 +506,7 @@ const af_db_driver af_db_driver_sqlite = {
     .begin_snapshot = sq_begin_snapshot,
     .end = sq_end,
     .discover = sq_discover,
-    .quote_ident = sq_quote_ident,
+    .quote_ident = af_db_quote_double,
     .placeholder = sq_placeholder,
     .comparable = sq_comparable,
     .close = sq_close,
