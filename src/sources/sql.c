@@ -48,7 +48,8 @@ static const af_config_map sql_source_options[] = {
     {"incremental_key", AF_OPT_STRING, NULL, false, OFF(incremental_key),
      "mode incremental: a column that only grows (updated_at, id)", NULL},
     {"primary_key", AF_OPT_STRLIST, NULL, false, OFF(primary_key),
-     "mode incremental: columns identifying a row, to drop rows at the boundary read already",
+     "mode incremental: columns identifying a row, to drop rows at the boundary read already "
+     "(required)",
      NULL},
     {"snapshot", AF_OPT_BOOL, "true", false, OFF(snapshot),
      "read in one read-only transaction, so the run sees one consistent state", NULL},
@@ -87,8 +88,10 @@ static int check_options(const sql_source_config *c, af_error *err)
         return af_error_set(err, AF_ECONFIG, "sql source: give either connection or url");
     if (!c->table == !c->query)
         return af_error_set(err, AF_ECONFIG, "sql source: give either table or query");
-    if (c->mode == MODE_INCREMENTAL && !c->incremental_key)
-        return af_error_set(err, AF_ECONFIG, "sql source: mode incremental needs incremental_key");
+    if (c->mode == MODE_INCREMENTAL && (!c->incremental_key || !c->primary_key.len))
+        return af_error_set(err, AF_ECONFIG,
+                            "sql source: mode incremental needs incremental_key and primary_key "
+                            "(the primary key drops rows at the boundary read already)");
     return AF_OK;
 }
 

@@ -82,6 +82,10 @@ out=$("$AFFLUENT" discover sqlite:missing.db 2>&1)
 check_eq "discover: a missing file exits 1" "$?" "1"
 check_contains "discover: and says so" "$out" "affluent discover: sqlite:missing.db: cannot open the database"
 
+printf 'version: 1\nstreams:\n  s:\n    source: {type: sql, url: "sqlite:shop.db", table: orders, mode: incremental, incremental_key: id}\n    targets: [{type: csv, path: o.csv}]\n' >nopk.yml
+check_contains "incremental without a primary key is refused" "$("$AFFLUENT" run nopk.yml --no-progress 2>&1)" \
+  "sql source: mode incremental needs incremental_key and primary_key"
+
 # errors name the input, never a password
 printf 'version: 1\nstreams:\n  s:\n    source: {type: sql, url: "sqlite:nope/missing.db", table: t}\n    targets: [{type: csv, path: o.csv}]\n' >bad.yml
 out=$("$AFFLUENT" run bad.yml --no-progress 2>&1)
