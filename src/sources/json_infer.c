@@ -254,8 +254,9 @@ long jmap_get(const jmap *m, const char *key, size_t len)
     uint64_t h = hash_bytes(key, len);
     size_t j = h & (m->cap - 1);
     while (m->slots[j].key) {
+        /* an empty key may come as a NULL pointer (an empty buffer) */
         if (m->slots[j].hash == h && m->slots[j].len == len &&
-            memcmp(m->slots[j].key, key, len) == 0)
+            (len == 0 || memcmp(m->slots[j].key, key, len) == 0))
             return m->slots[j].value;
         j = (j + 1) & (m->cap - 1);
     }
