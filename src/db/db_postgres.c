@@ -20,6 +20,7 @@
 
 #include "core/values.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +191,16 @@ static af_type map_oid(Oid oid, int typmod)
     }
 }
 
+/* A catalog number PostgreSQL printed (an OID, a typmod, an estimate);
+ * `fallback` when the text is not one, which a catalog query never gives. */
+static long long catalog_number(const char *text, long long fallback)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    return errno || end == text || *end ? fallback : v;
+}
+
 /* Domains: the base type of each OID that is not a built-in one. */
 static Oid base_oid(pg_db *d, Oid oid, int *typmod)
 {
@@ -202,8 +213,8 @@ static Oid base_oid(pg_db *d, Oid oid, int *typmod)
     PGresult *r = PQexec(d->conn, sql);
     Oid out = oid;
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-        out = (Oid)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
-        *typmod = atoi(PQgetvalue(r, 0, 1));
+        out = (Oid)catalog_number(PQgetvalue(r, 0, 0), oid);
+        *typmod = (int)catalog_number(PQgetvalue(r, 0, 1), -1);
     }
     PQclear(r);
     return out;
@@ -519,7 +530,7 @@ static int pg_discover(af_db *db, const char *schema, af_db_table **out, size_t 
             cur = &t[(*n)++];
             cur->schema = af_strdup(sch);
             cur->name = af_strdup(tab);
-            cur->row_estimate = strtoll(PQgetvalue(r, i, 7), NULL, 10);
+            cur->row_estimate = catalog_number(PQgetvalue(r, i, 7), -1);
             if (!cur->schema || !cur->name) {
                 rc = af_error_set(err, AF_ENOMEM, "out of memory");
                 break;
@@ -533,8 +544,8 @@ static int pg_discover(af_db *db, const char *schema, af_db_table **out, size_t 
         cur->columns = cols;
         af_db_column *col = &cols[cur->n_columns];
         memset(col, 0, sizeof *col);
-        int typmod = atoi(PQgetvalue(r, i, 6));
-        Oid oid = base_oid(d, (Oid)strtoul(PQgetvalue(r, i, 5), NULL, 10), &typmod);
+        int typmod = (int)catalog_number(PQgetvalue(r, i, 6), -1);
+        Oid oid = base_oid(d, (Oid)catalog_number(PQgetvalue(r, i, 5), 0), &typmod);
         col->name = af_strdup(PQgetvalue(r, i, 2));
         col->db_type = af_strdup(PQgetvalue(r, i, 3));
         if (!col->name || !col->db_type ||
